@@ -1,0 +1,375 @@
+package dev.sluice;
+
+import dev.sluice.spi.Batch;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer to one {@code check}: whether the request may proceed, the dimension reported to the client,
+ * its numbers, and every evaluated dimension's own result. Headers and metadata are built only when asked
+ * for; the verdict and the numbers are plain fields, so a caller that reuses one {@code Decision} with
+ * {@link RateLimiter#check(String, String, String, Decision)} allocates nothing.
+ *
+ * <p>Times: {@link #resetEpochSeconds()} is absolute Unix time in whole seconds, rounded up;
+ * {@link #retryAfterSeconds()} is a delta in whole seconds, rounded up and at least 1 when blocked, so a
+ * client that waits that long is not refused again by the same dimension.
+ *
+ * <p>Not thread-safe: a decision belongs to one caller at a time.
+ */
+public final class Decision {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    /** What kind of answer a decision is. */
+    public enum Status {
+        /** No dimension applied (none configured for this request, or the limiter is disabled). */
+        UNLIMITED,
+        /** Every dimension admitted the request. */
+        ALLOWED,
+        /** A dimension refused the request (in permissive mode the request is still allowed). */
+        BLOCKED,
+        /** The backend could not answer and the fail mode is open: allowed, without limit headers. */
+        FAILED_OPEN,
+        /** The backend could not answer and the fail mode is closed: refused with HTTP 503. */
+        FAILED_CLOSED
+    }
+
+    final Batch batch = new Batch();
+    private Status status = Status.UNLIMITED;
+    private boolean enforced = true;
+    private int reported = -1;
+
+    /** Creates an empty decision, to be filled by {@link RateLimiter#check(String, String, String, Decision)}. */
+    public Decision() {
+    }
+
+    /** @return what kind of answer this is */
+    public Status status() {
+        return status;
+    }
+
+    /** @return true when the request may proceed (always true in permissive mode) */
+    public boolean allowed() {
+        return switch (status) {
+            case UNLIMITED, ALLOWED, FAILED_OPEN -> true;
+            case BLOCKED -> !enforced;
+            case FAILED_CLOSED -> false;
+        };
+    }
+
+    /** @return true when a dimension was over its limit, whether or not the request was blocked */
+    public boolean exceeded() {
+        return status == Status.BLOCKED;
+    }
+
+    /** @return true when limits were evaluated (at least one dimension answered) */
+    public boolean limited() {
+        return status == Status.ALLOWED || status == Status.BLOCKED;
+    }
+
+    /** @return the dimension reported to the client, or {@code null} when none was evaluated */
+    public Dimension reportedDimension() {
+        return reported < 0 ? null : batch.dimension(reported);
+    }
+
+    /** @return the reported dimension's count per window, or 0 when none was evaluated */
+    public long limit() {
+        return reported < 0 ? 0 : batch.rate(reported).count();
+    }
+
+    /** @return the reported dimension's remaining requests; 0 when blocked */
+    public long remaining() {
+        return reported < 0 || status == Status.BLOCKED ? 0 : batch.remaining(reported);
+    }
+
+    /** @return when the reported dimension resets, as Unix seconds rounded up; 0 when none was evaluated */
+    public long resetEpochSeconds() {
+        return reported < 0 ? 0 : dimensionResetEpochSeconds(reported);
+    }
+
+    /**
+     * @return whole seconds (rounded up, at least 1) until the reported dimension admits again when blocked,
+     *     1 when failed closed, otherwise 0
+     */
+    public long retryAfterSeconds() {
+        if (status == Status.FAILED_CLOSED) {
+            return 1;
+        }
+        return status == Status.BLOCKED ? dimensionRetryAfterSeconds(reported) : 0;
+    }
+
+    /** @return seconds until the reported dimension resets (its retry-after when blocked); 0 when none */
+    public long resetInSeconds() {
+        return reported < 0 ? 0 : dimensionResetInSeconds(reported);
+    }
+
+    /** @return the number of evaluated dimensions */
+    public int dimensionCount() {
+        return limited() ? batch.size() : 0;
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return the dimension */
+    public Dimension dimension(int i) {
+        return batch.dimension(checked(i));
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return true when that dimension admitted the request */
+    public boolean dimensionAllowed(int i) {
+        return batch.outcome(checked(i)) == Batch.ALLOWED;
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return that dimension's rate */
+    public Rate dimensionRate(int i) {
+        return batch.rate(checked(i));
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return that dimension's remaining requests */
+    public long dimensionRemaining(int i) {
+        return batch.remaining(checked(i));
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return when that dimension resets, Unix seconds rounded up */
+    public long dimensionResetEpochSeconds(int i) {
+        return ceilDiv(batch.epochNanos() + batch.resetAfterNanos(checked(i)), NANOS_PER_SECOND);
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return seconds until that dimension admits again, 0 if it allowed */
+    public long dimensionRetryAfterSeconds(int i) {
+        if (batch.outcome(checked(i)) != Batch.BLOCKED) {
+            return 0;
+        }
+        return Math.max(1, ceilDiv(batch.retryAfterNanos(i), NANOS_PER_SECOND));
+    }
+
+    /** @param i index below {@link #dimensionCount()} @return seconds until that dimension resets, its retry-after if blocked */
+    public long dimensionResetInSeconds(int i) {
+        if (batch.outcome(checked(i)) == Batch.BLOCKED) {
+            return dimensionRetryAfterSeconds(i);
+        }
+        return ceilDiv(batch.resetAfterNanos(i), NANOS_PER_SECOND);
+    }
+
+    /** @return every evaluated dimension's result, in evaluation order (allocates) */
+    public List<DimensionResult> dimensions() {
+        List<DimensionResult> out = new ArrayList<>(dimensionCount());
+        for (int i = 0; i < dimensionCount(); i++) {
+            out.add(new DimensionResult(dimension(i), dimensionAllowed(i), dimensionRate(i), dimensionRemaining(i),
+                    dimensionResetEpochSeconds(i), dimensionResetInSeconds(i), dimensionRetryAfterSeconds(i)));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** @return 200 when allowed, 429 when blocked, 503 when failed closed */
+    public int httpStatus() {
+        if (status == Status.FAILED_CLOSED) {
+            return 503;
+        }
+        return allowed() ? 200 : 429;
+    }
+
+    /** @return {@code RATE_LIMIT} when blocked, {@code BACKEND_UNAVAILABLE} when failed closed, else {@code null} */
+    public String errorCode() {
+        return switch (httpStatus()) {
+            case 429 -> "RATE_LIMIT";
+            case 503 -> "BACKEND_UNAVAILABLE";
+            default -> null;
+        };
+    }
+
+    /** @return {@code Rate limit exceeded} when blocked, {@code Rate limit backend unavailable} when failed closed */
+    public String reason() {
+        return switch (httpStatus()) {
+            case 429 -> "Rate limit exceeded";
+            case 503 -> "Rate limit backend unavailable";
+            default -> null;
+        };
+    }
+
+    /**
+     * @return a sentence for logs and error bodies that names the violated dimension and its limit but never
+     *     the user or tenant; {@code null} unless a limit was exceeded
+     */
+    public String description() {
+        if (status != Status.BLOCKED) {
+            return null;
+        }
+        Rate rate = batch.rate(reported);
+        String which = batch.dimension(reported) == Dimension.TOOL
+                ? "tool \"" + batch.value(reported) + "\"" : batch.dimension(reported).key();
+        return "Rate limit exceeded for " + which + ": " + rate.count() + " per " + rate.windowSeconds()
+                + " s; retry after " + retryAfterSeconds() + " s";
+    }
+
+    /**
+     * The {@code X-RateLimit-*} headers, in order: {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining},
+     * {@code X-RateLimit-Reset} (absolute Unix seconds), and {@code Retry-After} (delta seconds) when the
+     * request is refused. Empty when no limit was evaluated or the backend failed open; only
+     * {@code Retry-After: 1} when it failed closed.
+     *
+     * @return a new ordered map
+     */
+    public Map<String, String> headers() {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (status == Status.FAILED_CLOSED) {
+            h.put("Retry-After", "1");
+            return h;
+        }
+        if (!limited()) {
+            return h;
+        }
+        h.put("X-RateLimit-Limit", Long.toString(limit()));
+        h.put("X-RateLimit-Remaining", Long.toString(remaining()));
+        h.put("X-RateLimit-Reset", Long.toString(resetEpochSeconds()));
+        if (!allowed()) {
+            h.put("Retry-After", Long.toString(retryAfterSeconds()));
+        }
+        return h;
+    }
+
+    /**
+     * The IETF fields of draft-ietf-httpapi-ratelimit-headers (revision 09 and later): {@code RateLimit-Policy}
+     * lists every evaluated dimension's quota ({@code q}) and window ({@code w}); {@code RateLimit} gives the
+     * reported dimension's remaining ({@code r}) and seconds until reset ({@code t}). Policy names are the
+     * dimension names. {@code Retry-After} is added when the request is refused.
+     *
+     * @return a new ordered map; empty when no limit was evaluated
+     */
+    public Map<String, String> ietfHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        if (status == Status.FAILED_CLOSED) {
+            h.put("Retry-After", "1");
+            return h;
+        }
+        if (!limited()) {
+            return h;
+        }
+        StringBuilder policy = new StringBuilder();
+        for (int i = 0; i < batch.size(); i++) {
+            if (i > 0) {
+                policy.append(", ");
+            }
+            policy.append('"').append(batch.dimension(i).key()).append("\";q=").append(batch.rate(i).count())
+                    .append(";w=").append(batch.rate(i).windowSeconds());
+        }
+        h.put("RateLimit-Policy", policy.toString());
+        h.put("RateLimit", "\"" + batch.dimension(reported).key() + "\";r=" + remaining() + ";t=" + resetInSeconds());
+        if (!allowed()) {
+            h.put("Retry-After", Long.toString(retryAfterSeconds()));
+        }
+        return h;
+    }
+
+    /**
+     * Metadata for logs and gateways:
+     * <ul>
+     *   <li>nothing evaluated: {@code {"limited": false}} (plus {@code "backend_error": true} after a failure)</li>
+     *   <li>allowed: {@code {"limited": true, "remaining": R, "reset_in": S, "dimensions": {"allowed": [d...]}}}</li>
+     *   <li>blocked: {@code {"limited": true, "remaining": 0, "reset_in": RetryAfter, "dimensions":
+     *       {"violated": [d...], "allowed": [d...]}}}</li>
+     * </ul>
+     * where each {@code d} is {@code {"dimension": "user", "limited": true, "remaining": r, "reset_in": s}} and
+     * empty lists are left out.
+     *
+     * @return a new ordered map
+     */
+    public Map<String, Object> metadata() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (!limited()) {
+            m.put("limited", false);
+            if (status == Status.FAILED_OPEN || status == Status.FAILED_CLOSED) {
+                m.put("backend_error", true);
+            }
+            return m;
+        }
+        m.put("limited", true);
+        m.put("remaining", remaining());
+        m.put("reset_in", status == Status.BLOCKED ? retryAfterSeconds() : resetInSeconds());
+        List<Map<String, Object>> violated = new ArrayList<>();
+        List<Map<String, Object>> admitted = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("dimension", batch.dimension(i).key());
+            d.put("limited", true);
+            d.put("remaining", batch.remaining(i));
+            d.put("reset_in", dimensionResetInSeconds(i));
+            (batch.outcome(i) == Batch.BLOCKED ? violated : admitted).add(d);
+        }
+        Map<String, Object> dims = new LinkedHashMap<>();
+        if (!violated.isEmpty()) {
+            dims.put("violated", violated);
+        }
+        if (!admitted.isEmpty()) {
+            dims.put("allowed", admitted);
+        }
+        m.put("dimensions", dims);
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        if (!limited()) {
+            return "Decision{" + status + "}";
+        }
+        return "Decision{" + status + (allowed() ? ", allowed" : ", refused") + ", dimension="
+                + reportedDimension().key() + ", limit=" + limit() + ", remaining=" + remaining() + ", reset="
+                + resetEpochSeconds() + (status == Status.BLOCKED ? ", retryAfter=" + retryAfterSeconds() : "") + "}";
+    }
+
+    // ---- filled in by RateLimiter -------------------------------------------------------------------------
+
+    void setUnlimited() {
+        status = Status.UNLIMITED;
+        reported = -1;
+    }
+
+    void setFailed(FailMode failMode) {
+        status = failMode == FailMode.OPEN ? Status.FAILED_OPEN : Status.FAILED_CLOSED;
+        reported = -1;
+    }
+
+    /**
+     * Aggregates the batch's outcomes: any blocked dimension blocks, and the one reported is the blocked
+     * dimension that frees up soonest (ties to the earlier dimension); otherwise the dimension with the fewest
+     * remaining (ties to the earlier). Comparisons use the whole seconds the client is shown.
+     *
+     * @return false when some dimension was unavailable and the caller must apply its fail mode
+     */
+    boolean aggregate(boolean enforce) {
+        enforced = enforce;
+        int blocked = -1;
+        int fewest = -1;
+        for (int i = 0; i < batch.size(); i++) {
+            switch (batch.outcome(i)) {
+                case Batch.BLOCKED -> {
+                    if (blocked < 0 || dimensionRetryAfterSeconds(i) < dimensionRetryAfterSeconds(blocked)) {
+                        blocked = i;
+                    }
+                }
+                case Batch.ALLOWED -> {
+                    if (fewest < 0 || batch.remaining(i) < batch.remaining(fewest)) {
+                        fewest = i;
+                    }
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        status = blocked >= 0 ? Status.BLOCKED : Status.ALLOWED;
+        reported = blocked >= 0 ? blocked : fewest;
+        return true;
+    }
+
+    private int checked(int i) {
+        if (i < 0 || i >= dimensionCount()) {
+            throw new IndexOutOfBoundsException("dimension index " + i + " outside 0.." + (dimensionCount() - 1));
+        }
+        return i;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return Math.ceilDiv(a, b);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sluice;
+
+/**
+ * What a limit is counted per. A request is evaluated on each active dimension, in this order.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum Dimension {
+    /** Per user: {@code user:<user>}. */
+    USER("user"),
+    /** Per tenant, shared by all its users: {@code tenant:<tenant>}. */
+    TENANT("tenant"),
+    /** Per tool or prompt name: {@code tool:<tool>}. */
+    TOOL("tool");
+
+    private final String key;
+
+    Dimension(String key) {
+        this.key = key;
+    }
+
+    /** @return the name used in keys, headers and metadata, e.g. {@code user} */
+    public String key() {
+        return key;
+    }
+}

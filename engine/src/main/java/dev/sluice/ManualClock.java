@@ -1,0 +1,51 @@
+package dev.sluice;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A clock that moves only when told to, for tests and replays. Both of its readings are the same number:
+ * nanoseconds since the Unix epoch.
+ *
+ * <p>Thread-safe.
+ */
+public final class ManualClock implements Clock {
+    private final AtomicLong epochNanos;
+
+    /** @param epochNanos the starting time, nanoseconds since the Unix epoch */
+    public ManualClock(long epochNanos) {
+        this.epochNanos = new AtomicLong(epochNanos);
+    }
+
+    /** @param epochSeconds the starting time, whole seconds since the Unix epoch @return the clock */
+    public static ManualClock atEpochSeconds(long epochSeconds) {
+        return new ManualClock(epochSeconds * 1_000_000_000L);
+    }
+
+    /** @param epochNanos the new time @return this clock */
+    public ManualClock setEpochNanos(long epochNanos) {
+        this.epochNanos.set(epochNanos);
+        return this;
+    }
+
+    /** @param epochMillis the new time, in milliseconds since the Unix epoch @return this clock */
+    public ManualClock setEpochMillis(long epochMillis) {
+        return setEpochNanos(epochMillis * 1_000_000L);
+    }
+
+    /** @param amount how far to move forward @return this clock */
+    public ManualClock advance(Duration amount) {
+        epochNanos.addAndGet(amount.toNanos());
+        return this;
+    }
+
+    @Override
+    public long monotonicNanos() {
+        return epochNanos.get();
+    }
+
+    @Override
+    public long epochNanos() {
+        return epochNanos.get();
+    }
+}

@@ -1,0 +1,302 @@
+package dev.sluice;
+
+import dev.sluice.internal.FailureLog;
+import dev.sluice.internal.MemoryBackend;
+import dev.sluice.spi.Backend;
+import dev.sluice.spi.BackendProvider;
+import dev.sluice.spi.Batch;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Answers "may user U of tenant T call tool X now?" across up to three dimensions (per user, per tenant, per
+ * tool), with the configured algorithm, on the embedded off-heap backend (the default) or on Redis.
+ *
+ * <pre>{@code
+ * try (RateLimiter limiter = RateLimiter.create(LimiterConfig.builder()
+ *         .byUser("60/m").byTenant("600/m").byTool("search", "10/s").build())) {
+ *     Decision d = limiter.check("alice", "acme", "search");
+ *     if (!d.allowed()) { respond(d.httpStatus(), d.headers()); }
+ * }
+ * }</pre>
+ *
+ * <p>Identities are normalised before they become keys: the user is trimmed, blank becomes
+ * {@code anonymous} and every {@code ':'} becomes {@code '_'}; the tenant is trimmed and a blank tenant skips
+ * the tenant dimension; the tool is trimmed and lower-cased and counts only when it is configured.
+ *
+ * <p>Thread-safe. On the embedded backend, {@link #check(String, String, String, Decision)} never blocks and
+ * allocates nothing when the identities are already normalised; the forms that return a new {@link Decision}
+ * allocate only that decision.
+ */
+public final class RateLimiter implements AutoCloseable {
+    private static final String ANONYMOUS = "anonymous";
+
+    private final LimiterConfig config;
+    private final Clock clock;
+    private final Backend backend;
+    private final Map<String, Rate> toolRates;
+    private final boolean enforce;
+    private final boolean disabled;
+    private final LongAdder failedOpen = new LongAdder();
+    private final LongAdder failedClosed = new LongAdder();
+    private final FailureLog failureLog = new FailureLog(RateLimiter.class.getName());
+    private volatile boolean closed;
+
+    private RateLimiter(LimiterConfig config, Clock clock, Backend backend) {
+        this.config = config;
+        this.clock = clock;
+        this.backend = backend;
+        this.toolRates = Map.copyOf(config.byTool());
+        this.enforce = config.mode() == Mode.ENFORCE;
+        this.disabled = config.mode() == Mode.DISABLED;
+    }
+
+    /**
+     * Creates a limiter on the configured backend with the system clock.
+     *
+     * @param config the configuration
+     * @return the limiter; close it to release its memory or connections
+     * @throws IllegalStateException when {@code backend: redis} is configured but no Redis backend is on the
+     *     class path or module path
+     */
+    public static RateLimiter create(LimiterConfig config) {
+        return create(config, Clock.system());
+    }
+
+    /**
+     * Creates a limiter on the configured backend.
+     *
+     * @param config the configuration
+     * @param clock where time comes from
+     * @return the limiter
+     */
+    public static RateLimiter create(LimiterConfig config, Clock clock) {
+        requireNonNull(config, "config");
+        requireNonNull(clock, "clock");
+        return new RateLimiter(config, clock, openBackend(config));
+    }
+
+    /**
+     * Creates a limiter on a backend of the caller's (a test model, a custom store). The limiter owns the
+     * backend and closes it.
+     *
+     * @param config the configuration; its {@code backend} setting is ignored
+     * @param clock where time comes from
+     * @param backend the backend
+     * @return the limiter
+     */
+    public static RateLimiter create(LimiterConfig config, Clock clock, Backend backend) {
+        requireNonNull(config, "config");
+        requireNonNull(clock, "clock");
+        requireNonNull(backend, "backend");
+        return new RateLimiter(config, clock, backend);
+    }
+
+    /**
+     * Checks and charges one request at the clock's time.
+     *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
+     * @return a new decision
+     */
+    public Decision check(String user, String tenant, String tool) {
+        Decision d = new Decision();
+        check(user, tenant, tool, d);
+        return d;
+    }
+
+    /**
+     * Checks and charges one request at an explicit time, for tests and replays. The time is used both for
+     * the arithmetic and as wall-clock time, so a limiter driven this way should be driven this way only (or
+     * by a {@link ManualClock}, whose two readings are the same).
+     *
+     * @param epochNanos the request's time, nanoseconds since the Unix epoch
+     * @return a new decision
+     */
+    public Decision check(String user, String tenant, String tool, long epochNanos) {
+        Decision d = new Decision();
+        check(user, tenant, tool, epochNanos, d);
+        return d;
+    }
+
+    /**
+     * Checks and charges one request at the clock's time, writing the answer into a decision the caller reuses.
+     *
+     * @param into the decision to overwrite
+     * @return {@code into.allowed()}
+     */
+    public boolean check(String user, String tenant, String tool, Decision into) {
+        return evaluate(user, tenant, tool, clock.monotonicNanos(), clock.epochNanos(), into);
+    }
+
+    /**
+     * Checks and charges one request at an explicit time, writing the answer into a decision the caller reuses.
+     *
+     * @param epochNanos the request's time, nanoseconds since the Unix epoch
+     * @param into the decision to overwrite
+     * @return {@code into.allowed()}
+     */
+    public boolean check(String user, String tenant, String tool, long epochNanos, Decision into) {
+        return evaluate(user, tenant, tool, epochNanos, epochNanos, into);
+    }
+
+    /**
+     * Checks and charges one request without blocking the calling thread on a remote backend; the embedded
+     * backend answers before this method returns.
+     *
+     * @return a stage completed with the decision; it never completes exceptionally for backend failures,
+     *     which the fail mode turns into decisions
+     */
+    public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
+        Decision d = new Decision();
+        if (!prepare(user, tenant, tool, clock.monotonicNanos(), clock.epochNanos(), d)) {
+            return CompletableFuture.completedFuture(d);
+        }
+        CompletableFuture<Batch> pending;
+        try {
+            pending = backend.evaluateAsync(d.batch);
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        return pending.handle((batch, failure) -> {
+            if (failure != null) {
+                fail(d, failure);
+            } else {
+                complete(d);
+            }
+            return d;
+        });
+    }
+
+    /** @return the configuration this limiter runs */
+    public LimiterConfig config() {
+        return config;
+    }
+
+    /** @return a snapshot of failure counters and the backend's counters */
+    public LimiterStats stats() {
+        long open = failedOpen.sum();
+        long shut = failedClosed.sum();
+        return new LimiterStats(open + shut, open, shut, backend.stats());
+    }
+
+    /** Releases the backend; later checks throw {@link IllegalStateException}. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        backend.close();
+    }
+
+    private boolean evaluate(String user, String tenant, String tool, long monotonicNanos, long epochNanos,
+            Decision d) {
+        if (!prepare(user, tenant, tool, monotonicNanos, epochNanos, d)) {
+            return d.allowed();
+        }
+        try {
+            backend.evaluate(d.batch);
+        } catch (IllegalStateException e) {
+            if (closed) {
+                throw new IllegalStateException("limiter is closed", e);
+            }
+            fail(d, e);
+            return d.allowed();
+        } catch (RuntimeException e) {
+            fail(d, e);
+            return d.allowed();
+        }
+        complete(d);
+        return d.allowed();
+    }
+
+    /** Normalises the identities and fills the batch; returns false when nothing needs evaluating. */
+    private boolean prepare(String user, String tenant, String tool, long monotonicNanos, long epochNanos,
+            Decision d) {
+        if (closed) {
+            throw new IllegalStateException("limiter is closed");
+        }
+        String t = normaliseTenant(tenant);
+        Batch batch = d.batch.reset(t, monotonicNanos, epochNanos);
+        if (disabled) {
+            d.setUnlimited();
+            return false;
+        }
+        if (config.byUser() != null) {
+            batch.add(Dimension.USER, normaliseUser(user), config.byUser());
+        }
+        if (t != null && config.byTenant() != null) {
+            batch.add(Dimension.TENANT, t, config.byTenant());
+        }
+        if (tool != null && !toolRates.isEmpty()) {
+            String name = tool;
+            Rate rate = toolRates.get(name);
+            if (rate == null) {
+                name = tool.strip().toLowerCase(Locale.ROOT);
+                rate = name == tool ? null : toolRates.get(name);
+            }
+            if (rate != null) {
+                batch.add(Dimension.TOOL, name, rate);
+            }
+        }
+        if (batch.size() == 0) {
+            d.setUnlimited();
+            return false;
+        }
+        return true;
+    }
+
+    private void complete(Decision d) {
+        if (!d.aggregate(enforce)) {
+            fail(d, null);
+        }
+    }
+
+    private void fail(Decision d, Throwable cause) {
+        if (config.failMode() == FailMode.OPEN) {
+            failedOpen.increment();
+        } else {
+            failedClosed.increment();
+        }
+        failureLog.failed(cause, config.failMode());
+        d.setFailed(config.failMode());
+    }
+
+    static String normaliseUser(String user) {
+        if (user == null) {
+            return ANONYMOUS;
+        }
+        String u = user.strip();
+        return u.isEmpty() ? ANONYMOUS : u.replace(':', '_');
+    }
+
+    static String normaliseTenant(String tenant) {
+        if (tenant == null) {
+            return null;
+        }
+        String t = tenant.strip();
+        return t.isEmpty() ? null : t;
+    }
+
+    private static Backend openBackend(LimiterConfig config) {
+        if (config.backend().equals("memory")) {
+            return new MemoryBackend(config);
+        }
+        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
+            if (provider.name().equals(config.backend())) {
+                return provider.create(config);
+            }
+        }
+        throw new IllegalStateException("backend=\"" + config.backend() + "\": no provider on the class path;"
+                + " add the sluice-" + config.backend() + " artifact");
+    }
+
+    private static void requireNonNull(Object value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + "=null: required");
+        }
+    }
+}

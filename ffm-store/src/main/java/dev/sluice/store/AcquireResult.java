@@ -1,0 +1,54 @@
+package dev.sluice.store;
+
+/**
+ * The outcome of one {@link KeyedStore#acquire} call, written in place so that the request path allocates
+ * nothing. All times are nanosecond deltas from the {@code nowNanos} the call was given.
+ *
+ * <p>Not thread-safe: one instance per calling thread, reused across calls.
+ */
+public final class AcquireResult {
+    private AcquireStatus status = AcquireStatus.BLOCKED;
+    private long remaining;
+    private long resetAfterNanos;
+    private long retryAfterNanos;
+
+    /** Creates an empty result, to be filled by {@link KeyedStore#acquire}. */
+    public AcquireResult() {
+    }
+
+    /** @return how the call ended */
+    public AcquireStatus status() {
+        return status;
+    }
+
+    /** @return true when the unit was granted */
+    public boolean allowed() {
+        return status == AcquireStatus.ALLOWED;
+    }
+
+    /** @return units still available to this key after this call, never negative */
+    public long remaining() {
+        return remaining;
+    }
+
+    /**
+     * @return nanoseconds from now until the key resets: the end of the fixed window, the moment the oldest
+     *     admitted request leaves the sliding window (the whole window when the log is empty), or the moment
+     *     the token bucket is full again
+     */
+    public long resetAfterNanos() {
+        return resetAfterNanos;
+    }
+
+    /** @return nanoseconds from now until one unit is available; 0 when the call was allowed */
+    public long retryAfterNanos() {
+        return retryAfterNanos;
+    }
+
+    void set(AcquireStatus status, long remaining, long resetAfterNanos, long retryAfterNanos) {
+        this.status = status;
+        this.remaining = remaining;
+        this.resetAfterNanos = resetAfterNanos;
+        this.retryAfterNanos = retryAfterNanos;
+    }
+}

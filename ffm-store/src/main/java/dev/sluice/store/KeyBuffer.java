@@ -1,0 +1,156 @@
+package dev.sluice.store;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A reusable builder for one key's bytes. A caller clears it, appends the parts of a key and hands it to
+ * {@link KeyedStore#acquire}; characters are encoded as UTF-8, so any Unicode string is a valid key.
+ *
+ * <p>The buffer grows (allocating once) when a key is longer than it has ever been; after that, building a
+ * key allocates nothing.
+ *
+ * <p>Not thread-safe: one instance per calling thread.
+ */
+public final class KeyBuffer {
+    private byte[] bytes;
+    private MemorySegment segment;
+    private int length;
+
+    /** Creates a buffer that holds keys of up to 64 bytes before it first grows. */
+    public KeyBuffer() {
+        this(64);
+    }
+
+    /**
+     * @param initialCapacityBytes bytes held before the buffer first grows
+     * @throws IllegalArgumentException if {@code initialCapacityBytes} is not positive
+     */
+    public KeyBuffer(int initialCapacityBytes) {
+        if (initialCapacityBytes <= 0) {
+            throw new IllegalArgumentException("initialCapacityBytes=" + initialCapacityBytes + ": must be positive");
+        }
+        bytes = new byte[initialCapacityBytes];
+        segment = MemorySegment.ofArray(bytes);
+    }
+
+    /** Empties the buffer. @return this buffer */
+    public KeyBuffer clear() {
+        length = 0;
+        return this;
+    }
+
+    /** @return the number of key bytes held */
+    public int length() {
+        return length;
+    }
+
+    /**
+     * @param index a position below {@link #length()}
+     * @return the key byte at {@code index}
+     */
+    public byte byteAt(int index) {
+        if (index < 0 || index >= length) {
+            throw new IndexOutOfBoundsException("index=" + index + ", length=" + length);
+        }
+        return bytes[index];
+    }
+
+    /** @return the held key bytes, as a heap segment of exactly {@link #length()} bytes, valid until the next change */
+    public MemorySegment segment() {
+        return segment.asSlice(0, length);
+    }
+
+    /** @return a copy of the held key bytes (allocates; for diagnostics and tests) */
+    public byte[] toByteArray() {
+        return Arrays.copyOf(bytes, length);
+    }
+
+    /** Appends one byte. @return this buffer */
+    public KeyBuffer append(byte value) {
+        ensure(1);
+        bytes[length++] = value;
+        return this;
+    }
+
+    /**
+     * Appends the UTF-8 encoding of {@code chars}; an unpaired surrogate is encoded as {@code '?'}, as
+     * {@link java.nio.charset.StandardCharsets#UTF_8} does.
+     *
+     * @return this buffer
+     */
+    public KeyBuffer appendUtf8(CharSequence chars) {
+        int n = chars.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char c = chars.charAt(i);
+            if (c < 0x80) {
+                if (length == bytes.length) {
+                    ensure(n - i);
+                }
+                bytes[length++] = (byte) c;
+            } else {
+                i = appendNonAscii(chars, i, c);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Appends the decimal digits of a non-negative number.
+     *
+     * @return this buffer
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public KeyBuffer appendDecimal(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("value=" + value + ": must not be negative");
+        }
+        int digits = 1;
+        for (long v = value / 10; v != 0; v /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        int end = length + digits;
+        long v = value;
+        for (int i = end - 1; i >= length; i--) {
+            bytes[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        length = end;
+        return this;
+    }
+
+    private int appendNonAscii(CharSequence chars, int i, char c) {
+        ensure(4);
+        if (c < 0x800) {
+            bytes[length++] = (byte) (0xC0 | (c >> 6));
+            bytes[length++] = (byte) (0x80 | (c & 0x3F));
+            return i;
+        }
+        if (Character.isHighSurrogate(c) && i + 1 < chars.length() && Character.isLowSurrogate(chars.charAt(i + 1))) {
+            int cp = Character.toCodePoint(c, chars.charAt(i + 1));
+            bytes[length++] = (byte) (0xF0 | (cp >> 18));
+            bytes[length++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            bytes[length++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            bytes[length++] = (byte) (0x80 | (cp & 0x3F));
+            return i + 1;
+        }
+        if (Character.isSurrogate(c)) {
+            bytes[length++] = (byte) '?';
+            return i;
+        }
+        bytes[length++] = (byte) (0xE0 | (c >> 12));
+        bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        bytes[length++] = (byte) (0x80 | (c & 0x3F));
+        return i;
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            int wanted = Math.max(bytes.length * 2, length + more);
+            bytes = Arrays.copyOf(bytes, wanted);
+            segment = MemorySegment.ofArray(bytes);
+        }
+    }
+}
