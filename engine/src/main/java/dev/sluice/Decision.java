@@ -140,6 +140,11 @@ public final class Decision {
         if (batch.outcome(checked(i)) != Batch.BLOCKED) {
             return 0;
         }
+        return shownRetryAfterSeconds(i);
+    }
+
+    /** Retry-after of a blocked batch entry as the client sees it; unchecked, so usable while aggregating. */
+    private long shownRetryAfterSeconds(int i) {
         return Math.max(1, ceilDiv(batch.retryAfterNanos(i), NANOS_PER_SECOND));
     }
 
@@ -343,7 +348,7 @@ public final class Decision {
         for (int i = 0; i < batch.size(); i++) {
             switch (batch.outcome(i)) {
                 case Batch.BLOCKED -> {
-                    if (blocked < 0 || dimensionRetryAfterSeconds(i) < dimensionRetryAfterSeconds(blocked)) {
+                    if (blocked < 0 || shownRetryAfterSeconds(i) < shownRetryAfterSeconds(blocked)) {
                         blocked = i;
                     }
                 }

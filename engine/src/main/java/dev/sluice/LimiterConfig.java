@@ -384,8 +384,15 @@ public final class LimiterConfig {
         }
 
         private Rate rate(String field, Object value) {
-            if (value == null || value instanceof Rate) {
-                return (Rate) value;
+            if (value == null) {
+                return null;
+            }
+            if (value instanceof Rate r) {
+                if (r.count() > maxCount) {
+                    problems.add(field + "=" + r + ": " + Rate.ceilingProblem(Long.toString(r.count()), maxCount));
+                    return null;
+                }
+                return r;
             }
             if (!(value instanceof String text)) {
                 problems.add(field + "=" + value + ": expected a rate string such as \"60/m\"");

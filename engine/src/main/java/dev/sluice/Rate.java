@@ -106,14 +106,18 @@ public final class Rate {
             return "count is not a positive integer";
         }
         if (parsedCount < 0 || parsedCount > maxCount) {
-            return "count " + countPart + " exceeds the ceiling of " + maxCount
-                    + " (raise it with max_count, or LimiterConfig.Builder.maxCount)";
+            return ceilingProblem(countPart, maxCount);
         }
         if (unitSeconds(unitPart) < 0) {
             return "unit \"" + unitPart + "\" is not one of s, sec, second, m, min, minute, h, hr, hour, d, day"
                     + " (plurals accepted)";
         }
         return null;
+    }
+
+    static String ceilingProblem(String count, long maxCount) {
+        return "count " + count + " exceeds the ceiling of " + maxCount
+                + " (raise it with max_count, or LimiterConfig.Builder.maxCount)";
     }
 
     static String quote(String text) {

@@ -1,14 +1,61 @@
 package dev.sluice.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.Algorithm;
 import dev.sluice.Clock;
+import dev.sluice.Decision;
+import dev.sluice.Dimension;
 import dev.sluice.LimiterConfig;
+import dev.sluice.ManualClock;
+import dev.sluice.Mode;
+import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scenarios every backend must pass. A backend's test class extends this kit and says how to build a
- * limiter on that backend; every scenario then runs against it, for every algorithm.
+ * limiter on that backend; every scenario then runs against it, for every algorithm where it applies.
+ *
+ * <p>Each scenario maps to a bullet of sections 2 to 4 of the behaviour specification; its comment names the
+ * section. Scenario time 0 is {@link #baseEpochSeconds()}, every instant is {@code base + offset} on a
+ * millisecond grid, and every expected {@code X-RateLimit-Reset} is computed from the base. Every user, tenant
+ * and tool name carries a suffix unique to the scenario, so that a backend whose state outlives one limiter
+ * (Redis) sees each scenario start from nothing.
+ *
+ * <p>Last comes a randomized comparison with {@link ModelBackend}: seeded sequences of requests go to the
+ * backend under test and to the model, and every decision must be the same. A failure prints its seed; replay
+ * it with {@code -Dsluice.seed=<seed>}.
  */
 public abstract class BackendConformanceKit {
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long[] DEFAULT_SEEDS = {1L, 7L, 42L, 20_240_601L, 0x5EED_CAFEL};
+    private static final int RANDOM_STEPS = 3_000;
+    private static final String RUN = Long.toString(new SplittableRandom().nextLong(1L << 40), 36);
+    private static final AtomicLong SCENARIOS = new AtomicLong();
+
+    private final long scenarioNumber = SCENARIOS.incrementAndGet();
+    private final String suffix = "." + RUN + "-" + scenarioNumber;
 
     /**
      * Builds a limiter on the backend under test.
@@ -27,5 +74,897 @@ public abstract class BackendConformanceKit {
      */
     protected long baseEpochSeconds() {
         return 1_000L;
+    }
+
+    // ---- Section 2: who a request is counted against --------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void userIsTrimmedBeforeItBecomesAKey(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            assertTrue(s.at(0, "  " + user("alice") + "\t", null, null).allowed());
+            assertFalse(s.at(0, user("alice"), null, null).allowed());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void nullAndBlankUsersShareTheAnonymousBucket(Algorithm algorithm) {
+        // The window is unique to this scenario because the anonymous key carries no scenario suffix.
+        Rate rate = Rate.of(3, 100_000 + (scenarioNumber * 7919 + RUN.hashCode() & 0xFFFFF));
+        try (Scenario s = scenario(config(algorithm).byUser(rate))) {
+            assertEquals(2, s.at(0, null, null, null).remaining());
+            assertEquals(1, s.at(0, "", null, null).remaining());
+            assertEquals(0, s.at(0, " \t ", null, null).remaining());
+            assertFalse(s.at(0, "anonymous", null, null).allowed());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void colonInUserIsReplacedByUnderscore(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            assertTrue(s.at(0, user("a:b"), null, null).allowed());
+            assertFalse(s.at(0, user("a_b"), null, null).allowed());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void userCaseIsKept(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            assertTrue(s.at(0, user("Alice"), null, null).allowed());
+            assertTrue(s.at(0, user("alice"), null, null).allowed());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void absentTenantSkipsTheTenantDimension(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("10/m").byTenant("1/m"))) {
+            for (String tenant : new String[] {null, "", "   "}) {
+                Decision d = s.at(0, user("alice"), tenant, null);
+                assertTrue(d.allowed(), "tenant=" + tenant);
+                assertEquals(1, d.dimensionCount(), "tenant=" + tenant);
+                assertEquals(Dimension.USER, d.dimension(0), "tenant=" + tenant);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void usersWithoutATenantDoNotShareADefaultBucket(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byTenant("1/m"))) {
+            for (String name : new String[] {"alice", "bob", "carol"}) {
+                for (String tenant : new String[] {null, "", " "}) {
+                    Decision d = s.at(0, user(name), tenant, null);
+                    assertEquals(Decision.Status.UNLIMITED, d.status(), name + " tenant=" + tenant);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void tenantIsTrimmedAndSharedByItsUsers(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byTenant("1/m"))) {
+            assertTrue(s.at(0, user("alice"), " " + tenant("acme") + " ", null).allowed());
+            Decision d = s.at(0, user("bob"), tenant("acme"), null);
+            assertFalse(d.allowed());
+            assertEquals(Dimension.TENANT, d.reportedDimension());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void toolNameIsTrimmedAndLowerCased(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byTool(tool("search"), "1/m"))) {
+            Decision first = s.at(0, user("alice"), null, "  " + tool("SEARCH") + " ");
+            assertTrue(first.allowed());
+            assertEquals(Dimension.TOOL, first.reportedDimension());
+            assertFalse(s.at(0, user("bob"), null, tool("search")).allowed());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void unconfiguredToolIsNotLimited(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("10/m").byTool(tool("search"), "1/m"))) {
+            for (int i = 0; i < 3; i++) {
+                Decision d = s.at(0, user("alice"), null, tool("fetch"));
+                assertTrue(d.allowed());
+                assertEquals(1, d.dimensionCount());
+                assertEquals(Dimension.USER, d.dimension(0));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void dimensionsAreEvaluatedInUserTenantToolOrder(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byTool(tool("search"), "9/m").byTenant("9/m").byUser("9/m"))) {
+            Decision d = s.at(0, user("alice"), tenant("acme"), tool("search"));
+            assertEquals(List.of(Dimension.USER, Dimension.TENANT, Dimension.TOOL),
+                    List.of(d.dimension(0), d.dimension(1), d.dimension(2)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void requestWithNoActiveDimensionIsAllowedWithoutLimits(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byTenant("1/m").byTool(tool("search"), "1/m"))) {
+            for (int i = 0; i < 3; i++) {
+                Decision d = s.at(0, user("alice"), null, tool("fetch"));
+                assertTrue(d.allowed());
+                assertEquals(Decision.Status.UNLIMITED, d.status());
+                assertFalse(d.limited());
+                assertEquals(0, d.dimensionCount());
+                assertNull(d.reportedDimension());
+                assertEquals(200, d.httpStatus());
+                assertEquals(Map.of(), d.headers());
+                assertEquals(Map.of("limited", false), d.metadata());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void everyDimensionIsChargedEvenWhenAnotherBlocks(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTool(tool("search"), "3/m"))) {
+            assertTrue(s.at(0, user("alice"), null, tool("search")).allowed());
+            Decision blockedByUser = s.at(1_000, user("alice"), null, tool("search"));
+            assertFalse(blockedByUser.allowed());
+            assertEquals(Dimension.USER, blockedByUser.reportedDimension());
+            assertTrue(blockedByUser.dimensionAllowed(1), "the tool dimension admitted and was charged");
+            assertEquals(1, blockedByUser.dimensionRemaining(1));
+            assertTrue(s.at(2_000, user("bob"), null, tool("search")).allowed());
+            Decision d = s.at(3_000, user("carol"), null, tool("search"));
+            assertFalse(d.allowed(), "three charges on the tool, one of them by a refused request");
+            assertEquals(Dimension.TOOL, d.reportedDimension());
+        }
+    }
+
+    // ---- Section 2: aggregation ------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void anyBlockedDimensionBlocksTheRequest(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTool(tool("search"), "10/m"))) {
+            s.at(0, user("alice"), null, tool("search"));
+            Decision d = s.at(0, user("alice"), null, tool("search"));
+            assertFalse(d.allowed());
+            assertEquals(Dimension.USER, d.reportedDimension());
+            assertEquals(0, d.remaining());
+            assertEquals(1, d.limit());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedRequestReportsTheDimensionThatFreesUpSoonest(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTool(tool("search"), "1/s"))) {
+            s.at(0, user("alice"), null, tool("search"));
+            Decision d = s.at(500, user("alice"), null, tool("search"));
+            assertFalse(d.allowed());
+            assertEquals(Dimension.TOOL, d.reportedDimension());
+            assertHeaders(d, "X-RateLimit-Limit", "1", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(1), "Retry-After", "1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedTieGoesToTheEarlierDimension(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTenant("1/m").byTool(tool("search"), "1/m"))) {
+            s.at(0, user("alice"), tenant("acme"), tool("search"));
+            Decision d = s.at(0, user("bob"), tenant("acme"), tool("search"));
+            assertEquals(Dimension.TENANT, d.reportedDimension());
+            assertEquals("Rate limit exceeded for tenant: 1 per 60 s; retry after 60 s", d.description());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allowedRequestReportsTheDimensionWithFewestRemaining(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("5/m").byTenant("3/m").byTool(tool("search"), "10/m"))) {
+            Decision d = s.at(0, user("alice"), tenant("acme"), tool("search"));
+            assertTrue(d.allowed());
+            assertEquals(Dimension.TENANT, d.reportedDimension());
+            assertEquals(3, d.limit());
+            assertEquals(2, d.remaining());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allowedTieGoesToTheEarlierDimension(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("5/m").byTenant("3/m").byTool(tool("search"), "3/m"))) {
+            Decision d = s.at(0, user("alice"), tenant("acme"), tool("search"));
+            assertEquals(Dimension.TENANT, d.reportedDimension());
+        }
+    }
+
+    // ---- Section 3: headers, metadata, status ------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allowedRequestGetsLimitRemainingAndResetHeadersInOrder(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("3/m"))) {
+            Decision d = s.at(0, user("alice"), null, null);
+            assertHeaders(d, "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "2",
+                    "X-RateLimit-Reset", epoch(firstResetSeconds(algorithm, 3, 60)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedRequestAlsoGetsRetryAfter(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(15_000, user("alice"), null, null);
+            assertHeaders(d, "X-RateLimit-Limit", "1", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(60), "Retry-After", "45");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedRequestMapsTo429WithRateLimitCode(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(0, user("alice"), null, null);
+            assertEquals(Decision.Status.BLOCKED, d.status());
+            assertEquals(429, d.httpStatus());
+            assertEquals("RATE_LIMIT", d.errorCode());
+            assertEquals("Rate limit exceeded", d.reason());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allowedRequestMapsTo200WithoutErrorCode(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            Decision d = s.at(0, user("alice"), null, null);
+            assertEquals(Decision.Status.ALLOWED, d.status());
+            assertEquals(200, d.httpStatus());
+            assertNull(d.errorCode());
+            assertNull(d.reason());
+            assertNull(d.description());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allowedMetadataListsOnlyAllowedDimensions(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("5/m").byTool(tool("search"), "2/m"))) {
+            Decision d = s.at(0, user("alice"), null, tool("search"));
+            long toolResetIn = firstResetSeconds(algorithm, 2, 60);
+            Map<String, Object> expected = ordered(
+                    "limited", true, "remaining", 1L, "reset_in", toolResetIn,
+                    "dimensions", ordered("allowed", List.of(
+                            dimension("user", 4, firstResetSeconds(algorithm, 5, 60)),
+                            dimension("tool", 1, toolResetIn))));
+            assertVerbatim(expected, d.metadata());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedMetadataListsViolatedThenAllowedDimensions(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTool(tool("search"), "5/m"))) {
+            s.at(0, user("alice"), null, tool("search"));
+            Decision d = s.at(10_000, user("alice"), null, tool("search"));
+            // Tool after requests at 0 and 10 s: fixed and sliding windows reset 60 s after the request at 0; the
+            // bucket (12 s per token, 60 s of credit when full) holds 48 s after the first request, 58 s at 10 s
+            // and 46 s after this one, so it is full again 14 s later.
+            long toolResetIn = algorithm == Algorithm.TOKEN_BUCKET ? 14 : 50;
+            Map<String, Object> expected = ordered(
+                    "limited", true, "remaining", 0L, "reset_in", 50L,
+                    "dimensions", ordered(
+                            "violated", List.of(dimension("user", 0, 50)),
+                            "allowed", List.of(dimension("tool", 3, toolResetIn))));
+            assertVerbatim(expected, d.metadata());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedMetadataOmitsAnEmptyAllowedList(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(20_000, user("alice"), null, null);
+            Map<String, Object> expected = ordered(
+                    "limited", true, "remaining", 0L, "reset_in", 40L,
+                    "dimensions", ordered("violated", List.of(dimension("user", 0, 40))));
+            assertVerbatim(expected, d.metadata());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedDescriptionNamesTheDimensionButNeverTheUserOrTenant(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTenant("5/m"))) {
+            s.at(0, user("alice"), tenant("acme"), null);
+            Decision d = s.at(0, user("alice"), tenant("acme"), null);
+            assertEquals("Rate limit exceeded for user: 1 per 60 s; retry after 60 s", d.description());
+            assertFalse(d.description().contains(user("alice")));
+            assertFalse(d.description().contains(tenant("acme")));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void blockedDescriptionNamesTheTool(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byTool(tool("search"), "1/s"))) {
+            s.at(0, user("alice"), null, tool("search"));
+            Decision d = s.at(0, user("alice"), null, tool("search"));
+            assertEquals("Rate limit exceeded for tool \"" + tool("search") + "\": 1 per 1 s; retry after 1 s",
+                    d.description());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void ietfHeadersListEveryPolicyAndTheReportedDimension(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("5/m").byTool(tool("search"), "2/m"))) {
+            Decision d = s.at(0, user("alice"), null, tool("search"));
+            assertEquals(List.of(
+                    Map.entry("RateLimit-Policy", "\"user\";q=5;w=60, \"tool\";q=2;w=60"),
+                    Map.entry("RateLimit", "\"tool\";r=1;t=" + firstResetSeconds(algorithm, 2, 60))),
+                    List.copyOf(d.ietfHeaders().entrySet()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void ietfHeadersAddRetryAfterWhenBlocked(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(45_000, user("alice"), null, null);
+            assertEquals(List.of(
+                    Map.entry("RateLimit-Policy", "\"user\";q=1;w=60"),
+                    Map.entry("RateLimit", "\"user\";r=0;t=15"),
+                    Map.entry("Retry-After", "15")),
+                    List.copyOf(d.ietfHeaders().entrySet()));
+        }
+    }
+
+    // ---- Section 3/4: rounding of what a client waits on ---------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void retryAfterRoundsAFifthOfASecondUpToOne(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            assertEquals("1", s.at(59_800, user("alice"), null, null).headers().get("Retry-After"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void retryAfterRoundsJustOverOneSecondUpToTwo(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            assertEquals("2", s.at(58_999, user("alice"), null, null).headers().get("Retry-After"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void retryAfterIsAtLeastOneSecond(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(59_999, user("alice"), null, null);
+            assertEquals(1, d.retryAfterSeconds());
+            assertEquals("1", d.headers().get("Retry-After"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void clientThatWaitsRetryAfterIsAdmitted(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("3/m"))) {
+            long t = 0;
+            Decision d = s.at(t, user("alice"), null, null);
+            while (d.allowed()) {
+                t += 137;
+                d = s.at(t, user("alice"), null, null);
+            }
+            long waitMillis = Long.parseLong(d.headers().get("Retry-After")) * 1_000;
+            assertTrue(s.at(t + waitMillis, user("alice"), null, null).allowed(),
+                    "refused at +" + t + " ms with Retry-After " + waitMillis / 1000);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void resetHeaderIsAbsoluteUnixTimeRoundedUp(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            Decision d = s.at(250, user("alice"), null, null);
+            assertEquals(epoch(61), d.headers().get("X-RateLimit-Reset"));
+            assertEquals(baseEpochSeconds() + 61, d.resetEpochSeconds());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void windowIsAnchoredAtTheKeysFirstRequest(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
+            Decision d = s.at(30_250, user("alice"), null, null);
+            assertEquals(epoch(91), d.headers().get("X-RateLimit-Reset"));
+        }
+    }
+
+    // ---- Section 4: fixed_window ---------------------------------------------------------------------------
+
+    @Test
+    void fixedWindowWorkedExample() {
+        try (Scenario s = scenario(config(Algorithm.FIXED_WINDOW).byUser("3/m"))) {
+            assertHeaders(s.at(0, user("alice"), null, null),
+                    "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "2", "X-RateLimit-Reset", epoch(60));
+            assertHeaders(s.at(10_000, user("alice"), null, null),
+                    "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "1", "X-RateLimit-Reset", epoch(60));
+            assertHeaders(s.at(20_000, user("alice"), null, null),
+                    "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(60));
+            assertHeaders(s.at(30_000, user("alice"), null, null),
+                    "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(60),
+                    "Retry-After", "30");
+            assertHeaders(s.at(60_000, user("alice"), null, null),
+                    "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "2", "X-RateLimit-Reset", epoch(120));
+        }
+    }
+
+    @Test
+    void fixedWindowWorkedExampleWithExplicitTimes() {
+        try (Scenario s = scenario(config(Algorithm.FIXED_WINDOW).byUser("3/m"))) {
+            long[] remaining = new long[5];
+            boolean[] allowed = new boolean[5];
+            long[] offsets = {0, 10_000, 20_000, 30_000, 60_000};
+            for (int i = 0; i < offsets.length; i++) {
+                Decision d = s.explicitAt(offsets[i], user("alice"), null, null);
+                remaining[i] = d.remaining();
+                allowed[i] = d.allowed();
+            }
+            assertEquals(List.of(2L, 1L, 0L, 0L, 2L), LongStream.of(remaining).boxed().toList());
+            assertEquals(List.of(true, true, true, false, true),
+                    List.of(allowed[0], allowed[1], allowed[2], allowed[3], allowed[4]));
+        }
+    }
+
+    @Test
+    void fixedWindowStartsTheNextWindowAtTheFirstRequestAfterItEnds() {
+        try (Scenario s = scenario(config(Algorithm.FIXED_WINDOW).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(90_000, user("alice"), null, null);
+            assertTrue(d.allowed());
+            assertEquals(epoch(150), d.headers().get("X-RateLimit-Reset"));
+        }
+    }
+
+    @Test
+    void fixedWindowAdmitsTwiceTheLimitAcrossAWindowBoundary() {
+        try (Scenario s = scenario(config(Algorithm.FIXED_WINDOW).byUser("5/s"))) {
+            assertEquals(10, admittedInBoundaryBurst(s));
+        }
+    }
+
+    // ---- Section 4: sliding_window -------------------------------------------------------------------------
+
+    @Test
+    void slidingWindowRefusesTheBoundaryBurst() {
+        try (Scenario s = scenario(config(Algorithm.SLIDING_WINDOW).byUser("5/s"))) {
+            assertEquals(6, admittedInBoundaryBurst(s));
+        }
+    }
+
+    @Test
+    void slidingWindowAdmitsFiveOfTenWithinHalfASecond() {
+        try (Scenario s = scenario(config(Algorithm.SLIDING_WINDOW).byUser("5/s"))) {
+            int admitted = 0;
+            for (long offset : new long[] {0, 500}) {
+                for (int i = 0; i < 5; i++) {
+                    admitted += s.at(offset, user("alice"), null, null).allowed() ? 1 : 0;
+                }
+            }
+            assertEquals(5, admitted);
+        }
+    }
+
+    @Test
+    void slidingWindowRetryAfterIsWhenTheOldestAdmittedRequestLeaves() {
+        try (Scenario s = scenario(config(Algorithm.SLIDING_WINDOW).byUser("3/m"))) {
+            s.at(0, user("alice"), null, null);
+            s.at(20_000, user("alice"), null, null);
+            s.at(40_000, user("alice"), null, null);
+            Decision d = s.at(45_000, user("alice"), null, null);
+            assertHeaders(d, "X-RateLimit-Limit", "3", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(60), "Retry-After", "15");
+            Decision next = s.at(60_000, user("alice"), null, null);
+            assertTrue(next.allowed());
+            assertEquals("20", s.at(60_000, user("alice"), null, null).headers().get("Retry-After"));
+        }
+    }
+
+    @Test
+    void slidingWindowResetIsTheOldestAdmittedRequestPlusTheWindow() {
+        try (Scenario s = scenario(config(Algorithm.SLIDING_WINDOW).byUser("3/m"))) {
+            s.at(0, user("alice"), null, null);
+            assertEquals(epoch(60), s.at(20_000, user("alice"), null, null).headers().get("X-RateLimit-Reset"));
+            assertEquals(epoch(80), s.at(61_000, user("alice"), null, null).headers().get("X-RateLimit-Reset"));
+        }
+    }
+
+    @Test
+    void slidingWindowDoesNotRecordRefusedRequests() {
+        try (Scenario s = scenario(config(Algorithm.SLIDING_WINDOW).byUser("2/m"))) {
+            s.at(0, user("alice"), null, null);
+            s.at(1_000, user("alice"), null, null);
+            for (long t = 30_000; t < 60_000; t += 10_000) {
+                assertFalse(s.at(t, user("alice"), null, null).allowed());
+            }
+            assertTrue(s.at(60_000, user("alice"), null, null).allowed());
+            assertTrue(s.at(61_000, user("alice"), null, null).allowed());
+        }
+    }
+
+    // ---- Section 4: token_bucket ---------------------------------------------------------------------------
+
+    @Test
+    void tokenBucketStartsFull() {
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("30/m"))) {
+            assertHeaders(s.at(0, user("alice"), null, null),
+                    "X-RateLimit-Limit", "30", "X-RateLimit-Remaining", "29", "X-RateLimit-Reset", epoch(2));
+        }
+    }
+
+    @Test
+    void tokenBucketRemainingCountsWholeTokens() {
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("10/s"))) {
+            for (int i = 0; i < 10; i++) {
+                s.at(0, user("alice"), null, null);
+            }
+            // 250 ms refill 2.5 tokens at 10 per second; this request takes one, 1.5 are left.
+            assertEquals(1, s.at(250, user("alice"), null, null).remaining());
+        }
+    }
+
+    @Test
+    void tokenBucketResetIsWhenFullAgain() {
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("3/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision second = s.at(10_000, user("alice"), null, null);
+            // 20 s per token, 60 s of credit when full: 40 s left after the first request, 50 s at 10 s and 30 s
+            // after this one, so full again 30 s later, at 40 s.
+            assertEquals(epoch(40), second.headers().get("X-RateLimit-Reset"));
+        }
+    }
+
+    @Test
+    void tokenBucketRetryAfterIsTheTimeUntilOneToken() {
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("2/m"))) {
+            s.at(0, user("alice"), null, null);
+            s.at(10_000, user("alice"), null, null);
+            Decision d = s.at(12_000, user("alice"), null, null);
+            assertHeaders(d, "X-RateLimit-Limit", "2", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(60), "Retry-After", "18");
+            assertTrue(s.at(30_000, user("alice"), null, null).allowed());
+        }
+    }
+
+    @Test
+    void tokenBucketRefillsForACallerPollingEveryMillisecond() {
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("30/m"))) {
+            int admitted = 0;
+            for (long t = 0; t < 60_000; t++) {
+                admitted += s.explicitAt(t, user("alice"), null, null).allowed() ? 1 : 0;
+            }
+            // 30 at once, then one every 2 s: about 60 (59 with the last refill landing exactly at 60 s).
+            assertTrue(admitted >= 59 && admitted <= 61, "admitted " + admitted + ", expected about 60");
+        }
+    }
+
+    @Test
+    void tokenBucketRefillsAnHourlyLimitPolledEverySecond() {
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("1/h"))) {
+            int admitted = 0;
+            for (long t = 0; t <= 7_200; t++) {
+                admitted += s.at(t * 1_000, user("alice"), null, null).allowed() ? 1 : 0;
+            }
+            assertTrue(admitted >= 2 && admitted <= 3, "admitted " + admitted + ", expected 2 or 3");
+        }
+    }
+
+    // ---- Section 4: eviction -------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void keyIdlePastItsWindowBehavesLikeANewKey(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("3/m"))) {
+            for (long t = 0; t <= 3_000; t += 1_000) {
+                s.at(t, user("idle"), null, null);
+            }
+            for (long t = 200_000; t <= 202_000; t += 500) {
+                String idle = fingerprint(s.at(t, user("idle"), null, null));
+                String fresh = fingerprint(s.at(t, user("fresh"), null, null));
+                assertEquals(fresh, idle, "at +" + t + " ms");
+            }
+        }
+    }
+
+    // ---- Section 1: modes ----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void permissiveModeAllowsARequestOverTheLimit(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).mode(Mode.PERMISSIVE).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(10_000, user("alice"), null, null);
+            assertTrue(d.allowed());
+            assertTrue(d.exceeded());
+            assertEquals(200, d.httpStatus());
+            assertNull(d.errorCode());
+            assertHeaders(d, "X-RateLimit-Limit", "1", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", epoch(60));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void permissiveModeReportsTheViolationInMetadata(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).mode(Mode.PERMISSIVE).byUser("1/m"))) {
+            s.at(0, user("alice"), null, null);
+            Decision d = s.at(10_000, user("alice"), null, null);
+            assertVerbatim(ordered("limited", true, "remaining", 0L, "reset_in", 50L,
+                    "dimensions", ordered("violated", List.of(dimension("user", 0, 50)))), d.metadata());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void permissiveModeCountsLikeEnforceMode(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).mode(Mode.PERMISSIVE).byUser("3/m"))) {
+            List<Long> remaining = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                Decision d = s.at(0, user("alice"), null, null);
+                remaining.add(d.exceeded() ? -1 : d.remaining());
+            }
+            assertEquals(List.of(2L, 1L, 0L, -1L), remaining);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void disabledModeAllowsEverythingWithoutLimits(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).mode(Mode.DISABLED).byUser("1/m").byTenant("1/m"))) {
+            for (int i = 0; i < 10; i++) {
+                Decision d = s.at(0, user("alice"), tenant("acme"), null);
+                assertEquals(Decision.Status.UNLIMITED, d.status());
+                assertEquals(Map.of(), d.headers());
+                assertEquals(Map.of("limited", false), d.metadata());
+            }
+        }
+    }
+
+    // ---- Section 6: many callers at one instant ------------------------------------------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void concurrentCallersOnOneKeyAreAdmittedExactlyUpToTheLimit(Algorithm algorithm) throws Exception {
+        int threads = 8;
+        int perThread = 40;
+        try (Scenario s = scenario(config(algorithm).byUser("100/m"));
+                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            CountDownLatch start = new CountDownLatch(1);
+            long nowNanos = s.nanosAt(0);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    Decision d = new Decision();
+                    int admitted = 0;
+                    for (int j = 0; j < perThread; j++) {
+                        admitted += s.limiter.check(user("alice"), null, null, nowNanos, d) ? 1 : 0;
+                    }
+                    return admitted;
+                }));
+            }
+            start.countDown();
+            int admitted = 0;
+            for (Future<Integer> f : results) {
+                admitted += f.get();
+            }
+            assertEquals(100, admitted);
+        }
+    }
+
+    // ---- Randomized comparison with the model -------------------------------------------------------------
+
+    static Stream<Arguments> algorithmsAndSeeds() {
+        String replay = System.getProperty("sluice.seed");
+        long[] seeds = replay == null || replay.isBlank() ? DEFAULT_SEEDS : new long[] {Long.decode(replay.strip())};
+        return Stream.of(Algorithm.values()).flatMap(a -> LongStream.of(seeds).mapToObj(seed -> Arguments.of(a, seed)));
+    }
+
+    @ParameterizedTest(name = "{0} seed={1}")
+    @MethodSource("algorithmsAndSeeds")
+    void decidesExactlyAsTheModelOnRandomSequences(Algorithm algorithm, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] rates = {"1/s", "2/s", "3/s", "5/s", "7/s", "10/s", "1/m", "3/m", "7/m", "30/m", "100/m", "2/h"};
+        LimiterConfig.Builder builder = config(algorithm);
+        StringBuilder described = new StringBuilder();
+        if (random.nextInt(4) > 0) {
+            String r = rates[random.nextInt(rates.length)];
+            builder.byUser(r);
+            described.append(" by_user=").append(r);
+        }
+        if (random.nextBoolean()) {
+            String r = rates[random.nextInt(rates.length)];
+            builder.byTenant(r);
+            described.append(" by_tenant=").append(r);
+        }
+        for (String name : new String[] {"search", "fetch"}) {
+            if (random.nextBoolean()) {
+                String r = rates[random.nextInt(rates.length)];
+                builder.byTool(tool(name), r);
+                described.append(" by_tool[").append(name).append("]=").append(r);
+            }
+        }
+        LimiterConfig config = builder.build();
+        String[] users = {user("alice"), user("bob"), user("c:d"), " " + user("alice") + " "};
+        String[] tenants = {tenant("acme"), tenant("globex"), null, "  "};
+        String[] tools = {tool("search"), " " + tool("SEARCH"), tool("fetch"), tool("other"), null};
+        ManualClock modelClock = ManualClock.atEpochSeconds(baseEpochSeconds());
+        try (Scenario s = scenario(config);
+                RateLimiter model = RateLimiter.create(config, modelClock, new ModelBackend(algorithm))) {
+            long t = 0;
+            Decision reused = new Decision();
+            for (int step = 0; step < RANDOM_STEPS; step++) {
+                t += randomStepMillis(random);
+                String u = users[random.nextInt(users.length)];
+                String te = tenants[random.nextInt(tenants.length)];
+                String to = tools[random.nextInt(tools.length)];
+                modelClock.setEpochNanos(s.nanosAt(t));
+                String expected = fingerprint(model.check(u, te, to));
+                Decision actual = switch (random.nextInt(3)) {
+                    case 0 -> s.at(t, u, te, to);
+                    case 1 -> s.explicitAt(t, u, te, to);
+                    default -> {
+                        s.limiter.check(u, te, to, s.nanosAt(t), reused);
+                        yield reused;
+                    }
+                };
+                int at = step;
+                long now = t;
+                assertEquals(expected, fingerprint(actual), () -> "seed=" + seed + " (replay with -Dsluice.seed="
+                        + seed + ") algorithm=" + algorithm + " config:" + described + " step=" + at + " at +" + now
+                        + " ms: check(" + quoted(u) + ", " + quoted(te) + ", " + quoted(to) + ")");
+            }
+        }
+    }
+
+    private static long randomStepMillis(SplittableRandom random) {
+        int kind = random.nextInt(100);
+        if (kind < 35) {
+            return 0;
+        } else if (kind < 80) {
+            return 1 + random.nextInt(300);
+        } else if (kind < 96) {
+            return 1 + random.nextInt(5_000);
+        }
+        return 1 + random.nextInt(150_000);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------
+
+    /** A limiter on the backend under test with its clock; closing it closes the limiter. */
+    final class Scenario implements AutoCloseable {
+        final ManualClock clock = ManualClock.atEpochSeconds(baseEpochSeconds());
+        final RateLimiter limiter;
+
+        Scenario(LimiterConfig config) {
+            this.limiter = newLimiter(config, clock);
+        }
+
+        /** Moves the clock to {@code base + offsetMillis} and checks at the clock's time. */
+        Decision at(long offsetMillis, String user, String tenant, String tool) {
+            clock.setEpochNanos(nanosAt(offsetMillis));
+            return limiter.check(user, tenant, tool);
+        }
+
+        /** Checks with the explicit-time overload at {@code base + offsetMillis}; the clock follows. */
+        Decision explicitAt(long offsetMillis, String user, String tenant, String tool) {
+            clock.setEpochNanos(nanosAt(offsetMillis));
+            return limiter.check(user, tenant, tool, nanosAt(offsetMillis));
+        }
+
+        long nanosAt(long offsetMillis) {
+            return baseEpochSeconds() * NANOS_PER_SECOND + offsetMillis * NANOS_PER_MILLI;
+        }
+
+        @Override
+        public void close() {
+            limiter.close();
+        }
+    }
+
+    private Scenario scenario(LimiterConfig.Builder config) {
+        return new Scenario(config.build());
+    }
+
+    private Scenario scenario(LimiterConfig config) {
+        return new Scenario(config);
+    }
+
+    private static LimiterConfig.Builder config(Algorithm algorithm) {
+        return LimiterConfig.builder().algorithm(algorithm);
+    }
+
+    /** One request at 0, then five requests each at 999 ms, 1 s: a burst on both sides of the first window's end. */
+    private int admittedInBoundaryBurst(Scenario s) {
+        int admitted = s.at(0, user("alice"), null, null).allowed() ? 1 : 0;
+        for (long offset : new long[] {999, 1_000}) {
+            for (int i = 0; i < 5; i++) {
+                admitted += s.at(offset, user("alice"), null, null).allowed() ? 1 : 0;
+            }
+        }
+        return admitted;
+    }
+
+    /** Seconds from a key's first request to its reset: the window, or one token's refill for a bucket. */
+    private static long firstResetSeconds(Algorithm algorithm, long count, long windowSeconds) {
+        return algorithm == Algorithm.TOKEN_BUCKET ? Math.ceilDiv(windowSeconds, count) : windowSeconds;
+    }
+
+    private String epoch(long offsetSeconds) {
+        return Long.toString(baseEpochSeconds() + offsetSeconds);
+    }
+
+    private String user(String name) {
+        return name + suffix;
+    }
+
+    private String tenant(String name) {
+        return name + suffix;
+    }
+
+    private String tool(String name) {
+        return name + suffix;
+    }
+
+    private static void assertHeaders(Decision d, String... namesAndValues) {
+        List<Map.Entry<String, String>> expected = new ArrayList<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            expected.add(Map.entry(namesAndValues[i], namesAndValues[i + 1]));
+        }
+        assertEquals(expected, List.copyOf(d.headers().entrySet()), d::toString);
+    }
+
+    /** Same content, same value types and the same key order at every level. */
+    private static void assertVerbatim(Map<String, Object> expected, Map<String, Object> actual) {
+        assertEquals(expected, actual);
+        assertEquals(expected.toString(), actual.toString());
+    }
+
+    private static Map<String, Object> dimension(String name, long remaining, long resetInSeconds) {
+        return ordered("dimension", name, "limited", true, "remaining", remaining, "reset_in", resetInSeconds);
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    /** Everything a caller can read from a decision, in one comparable string. */
+    private static String fingerprint(Decision d) {
+        return d.status() + " allowed=" + d.allowed() + " reported=" + d.reportedDimension() + " limit=" + d.limit()
+                + " remaining=" + d.remaining() + " reset=" + d.resetEpochSeconds() + " resetIn=" + d.resetInSeconds()
+                + " retryAfter=" + d.retryAfterSeconds() + " dimensions=" + d.dimensions() + " headers=" + d.headers()
+                + " ietf=" + d.ietfHeaders() + " metadata=" + d.metadata() + " description=" + d.description();
+    }
+
+    private static String quoted(String s) {
+        return s == null ? "null" : "\"" + s + "\"";
     }
 }

@@ -1,0 +1,235 @@
+package dev.sluice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Section 1: the builder and the map loader, their defaults, and validation that reports every problem at once. */
+class LimiterConfigTest {
+    private static final String CEILING_HINT = " (raise it with max_count, or LimiterConfig.Builder.maxCount)";
+
+    private static String problems(String... lines) {
+        return "Invalid rate-limit configuration (" + lines.length + (lines.length == 1 ? " problem" : " problems")
+                + "):\n  " + String.join("\n  ", lines);
+    }
+
+    private static String fromMapFailure(Map<String, ?> settings) {
+        return assertThrows(IllegalArgumentException.class, () -> LimiterConfig.fromMap(settings)).getMessage();
+    }
+
+    private static String describe(LimiterConfig c) {
+        return List.of(String.valueOf(c.byUser()), String.valueOf(c.byTenant()), c.byTool().toString(),
+                c.algorithm().toString(), c.backend(), String.valueOf(c.redisUrl()), c.redisKeyPrefix(),
+                c.failMode().toString(), c.mode().toString(), Long.toString(c.maxCount()),
+                Long.toString(c.memoryMaxKeys()), Boolean.toString(c.redisCluster()),
+                c.redisConnectTimeout().toString(), c.redisCommandTimeout().toString(),
+                Boolean.toString(c.redisTenantScopedKeys()), Boolean.toString(c.redisServerTime()),
+                c.unknownKeys().toString()).toString();
+    }
+
+    @Test
+    void builderAndMapLoaderAcceptTheSameKeys() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("by_user", "60/m");
+        settings.put("by_tenant", "600/m");
+        settings.put("by_tool", Map.of("search", "10/s"));
+        settings.put("algorithm", "token_bucket");
+        settings.put("backend", "redis");
+        settings.put("redis_url", "redis://localhost:6379");
+        settings.put("redis_key_prefix", "gw");
+        settings.put("fail_mode", "closed");
+        settings.put("mode", "permissive");
+        settings.put("max_count", 5_000);
+        settings.put("memory_max_keys", 1_234);
+        settings.put("redis_cluster", true);
+        settings.put("redis_connect_timeout_ms", 1_500);
+        settings.put("redis_command_timeout_ms", 250);
+        settings.put("redis_tenant_scoped_keys", true);
+        settings.put("redis_server_time", true);
+        assertEquals(Set.copyOf(LimiterConfig.KNOWN_KEYS), settings.keySet(), "every known key is exercised");
+
+        LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
+                .algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
+                .redisKeyPrefix("gw").failMode(FailMode.CLOSED).mode(Mode.PERMISSIVE).maxCount(5_000)
+                .memoryMaxKeys(1_234).redisCluster(true).redisConnectTimeout(Duration.ofMillis(1_500))
+                .redisCommandTimeout(Duration.ofMillis(250)).redisTenantScopedKeys(true).redisServerTime(true)
+                .build();
+        assertEquals(describe(built), describe(LimiterConfig.fromMap(settings)));
+    }
+
+    @Test
+    void defaultsMatchTheSpecification() {
+        LimiterConfig c = LimiterConfig.builder().build();
+        assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "null", "rl", "OPEN", "ENFORCE",
+                "1000000", "1000000", "false", "PT2S", "PT0.5S", "false", "false", "[]").toString(), describe(c));
+    }
+
+    @Test
+    void emptyMapGivesTheBuilderDefaults() {
+        assertEquals(describe(LimiterConfig.builder().build()), describe(LimiterConfig.fromMap(Map.of())));
+    }
+
+    @Test
+    void mapLoaderAcceptsRateObjectsAndNumbersAsDigitStrings() {
+        LimiterConfig c = LimiterConfig.fromMap(Map.of("by_user", Rate.of(5, 60), "memory_max_keys", " 42 ",
+                "redis_cluster", "TRUE"));
+        assertEquals(List.of(Rate.of(5, 60), 42L, true), List.of(c.byUser(), c.memoryMaxKeys(), c.redisCluster()));
+    }
+
+    @Test
+    void choicesAreCaseInsensitiveAndTrimmed() {
+        LimiterConfig c = LimiterConfig.fromMap(Map.of("algorithm", " Sliding_Window ", "fail_mode", "CLOSED",
+                "mode", "Disabled", "backend", " MEMORY "));
+        assertEquals(List.of(Algorithm.SLIDING_WINDOW, FailMode.CLOSED, Mode.DISABLED, "memory"),
+                List.of(c.algorithm(), c.failMode(), c.mode(), c.backend()));
+    }
+
+    @Test
+    void toolRateProblemNamesTheToolAndQuotesTheInput() {
+        assertEquals(problems("by_tool[\"search\"]=\"abc/m\": count is not a positive integer"),
+                fromMapFailure(Map.of("by_tool", Map.of("search", "abc/m"))));
+    }
+
+    @Test
+    void everyProblemIsListedInOneException() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("by_user", "0/m");
+        settings.put("by_tenant", "5/fortnight");
+        settings.put("by_tool", Map.of("search", "abc/m"));
+        settings.put("algorithm", "leaky");
+        settings.put("fail_mode", "maybe");
+        settings.put("mode", "loud");
+        settings.put("memory_max_keys", 0);
+        settings.put("redis_cluster", "yes");
+        settings.put("backend", "mongo");
+        settings.put("redis_key_prefix", "a:b");
+        assertEquals(problems(
+                "by_user=\"0/m\": count is not a positive integer",
+                "by_tenant=\"5/fortnight\": unit \"fortnight\" is not one of s, sec, second, m, min, minute, h, hr,"
+                        + " hour, d, day (plurals accepted)",
+                "by_tool[\"search\"]=\"abc/m\": count is not a positive integer",
+                "algorithm=\"leaky\": expected one of fixed_window, sliding_window, token_bucket",
+                "fail_mode=\"maybe\": expected one of open, closed",
+                "mode=\"loud\": expected one of enforce, permissive, disabled",
+                "memory_max_keys=0: must be a positive integer",
+                "redis_cluster=\"yes\": expected true or false",
+                "backend=\"mongo\": expected one of memory, redis",
+                "redis_key_prefix=\"a:b\": must be non-blank, without ':' or surrounding white space"),
+                fromMapFailure(settings));
+    }
+
+    @Test
+    void builderListsEveryRateProblemInOneException() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().byUser("-1/m").byTenant("").byTool("search", "1.5/s").build());
+        assertEquals(problems(
+                "by_user=\"-1/m\": count is not a positive integer",
+                "by_tenant=\"\": expected <count>/<unit>, e.g. \"60/m\"",
+                "by_tool[\"search\"]=\"1.5/s\": count is not a positive integer"), e.getMessage());
+    }
+
+    @Test
+    void countAboveTheCeilingSaysHowToRaiseIt() {
+        assertEquals(problems("by_user=\"1000001/m\": count 1000001 exceeds the ceiling of 1000000" + CEILING_HINT),
+                fromMapFailure(Map.of("by_user", "1000001/m")));
+    }
+
+    @Test
+    void maxCountRaisesTheCeiling() {
+        assertEquals(Rate.of(2_000_000, 1), LimiterConfig.fromMap(Map.of("by_user", "2000000/s", "max_count",
+                "2000000")).byUser());
+    }
+
+    @Test
+    void maxCountLowersTheCeiling() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().maxCount(10).byTool("search", "11/m").build());
+        assertEquals(problems("by_tool[\"search\"]=\"11/m\": count 11 exceeds the ceiling of 10" + CEILING_HINT),
+                e.getMessage());
+    }
+
+    @Test
+    void rateObjectAboveTheCeilingIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().byUser(Rate.of(2_000_000, 60)).build());
+        assertEquals(problems("by_user=2000000/60s: count 2000000 exceeds the ceiling of 1000000" + CEILING_HINT),
+                e.getMessage());
+    }
+
+    @Test
+    void nonStringRateIsRejected() {
+        assertEquals(problems("by_user=60: expected a rate string such as \"60/m\""),
+                fromMapFailure(Map.of("by_user", 60)));
+    }
+
+    @Test
+    void toolNamesAreTrimmedAndLowerCased() {
+        LimiterConfig c = LimiterConfig.builder().byTool(" Web_Search ", "1/m").byTool("FETCH", "2/s").build();
+        assertEquals(List.of("web_search", "fetch"), List.copyOf(c.byTool().keySet()));
+    }
+
+    @Test
+    void toolNamesThatNormaliseToTheSameNameAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().byTool("Search", "1/m").byTool(" search ", "2/m").build());
+        assertEquals(problems("by_tool[\" search \"]: normalises to \"search\", as by_tool[\"Search\"] does"),
+                e.getMessage());
+    }
+
+    @Test
+    void blankToolNameIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().byTool("  ", "1/m").build());
+        assertEquals(problems("by_tool[\"  \"]: tool name is blank"), e.getMessage());
+    }
+
+    @Test
+    void missingToolRateIsRejected() {
+        Map<String, Object> tools = new HashMap<>();
+        tools.put("search", null);
+        assertEquals(problems("by_tool[\"search\"]=null: a rate is required, e.g. \"60/m\""),
+                fromMapFailure(Map.of("by_tool", tools)));
+    }
+
+    @Test
+    void toolMapThatIsNotAMapIsRejected() {
+        assertEquals(problems("by_tool=search: expected a map from tool name to rate"),
+                fromMapFailure(Map.of("by_tool", "search")));
+    }
+
+    @Test
+    void redisBackendRequiresAUrl() {
+        assertEquals(problems("redis_url=null: required when backend=\"redis\""),
+                fromMapFailure(Map.of("backend", "redis")));
+    }
+
+    @Test
+    void redisUrlMustBeARedisScheme() {
+        assertEquals(problems("redis_url=\"http://x\": expected redis://, rediss:// or redis-sentinel:// URLs,"
+                + " comma-separated for cluster seeds"), fromMapFailure(Map.of("redis_url", "http://x")));
+    }
+
+    @Test
+    void nullMapIsRejected() {
+        assertEquals("settings=null: a configuration map is required", fromMapFailure(null));
+    }
+
+    @Test
+    void unknownKeysAreListedSorted() {
+        LimiterConfig c = LimiterConfig.fromMap(new LinkedHashMap<>(Map.of("zeta", 1, "by_user", "1/m", "alpha", 2,
+                "Algorithm", "x")));
+        assertEquals(List.of("Algorithm", "alpha", "zeta"), c.unknownKeys());
+    }
+
+    @Test
+    void builderHasNoUnknownKeys() {
+        assertEquals(List.of(), LimiterConfig.builder().byUser("1/m").build().unknownKeys());
+    }
+}
