@@ -23,11 +23,14 @@ public final class LimiterConfig {
     /** The keys {@link #fromMap(Map)} understands, in documentation order. */
     public static final List<String> KNOWN_KEYS = List.of(
             "by_user", "by_tenant", "by_tool", "algorithm", "backend", "redis_url", "redis_key_prefix",
-            "fail_mode", "mode", "max_count", "memory_max_keys", "redis_cluster", "redis_connect_timeout_ms",
+            "fail_mode", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes", "memory_budget_bytes",
+            "redis_cluster", "redis_connect_timeout_ms",
             "redis_command_timeout_ms", "redis_tenant_scoped_keys", "redis_server_time");
 
     /** The default number of keys the embedded backend holds. */
     public static final long DEFAULT_MEMORY_MAX_KEYS = 1_000_000L;
+    /** The default longest key, in UTF-8 bytes, the embedded backend holds ({@code <dimension>:<value>:<window>}). */
+    public static final int DEFAULT_MEMORY_MAX_KEY_BYTES = 64;
     /** The default bound on connecting to Redis. */
     public static final Duration DEFAULT_REDIS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** The default bound on one Redis command, from sending to reply. */
@@ -46,6 +49,8 @@ public final class LimiterConfig {
     private final Mode mode;
     private final long maxCount;
     private final long memoryMaxKeys;
+    private final int memoryMaxKeyBytes;
+    private final long memoryBudgetBytes;
     private final boolean redisCluster;
     private final Duration redisConnectTimeout;
     private final Duration redisCommandTimeout;
@@ -65,6 +70,8 @@ public final class LimiterConfig {
         this.mode = p.mode;
         this.maxCount = p.maxCount;
         this.memoryMaxKeys = p.memoryMaxKeys;
+        this.memoryMaxKeyBytes = p.memoryMaxKeyBytes;
+        this.memoryBudgetBytes = p.memoryBudgetBytes;
         this.redisCluster = p.redisCluster;
         this.redisConnectTimeout = p.redisConnectTimeout;
         this.redisCommandTimeout = p.redisCommandTimeout;
@@ -154,6 +161,19 @@ public final class LimiterConfig {
     /** @return how many keys the embedded backend holds at most */
     public long memoryMaxKeys() {
         return memoryMaxKeys;
+    }
+
+    /** @return the longest key, in UTF-8 bytes, the embedded backend holds; longer keys fail per the fail mode */
+    public int memoryMaxKeyBytes() {
+        return memoryMaxKeyBytes;
+    }
+
+    /**
+     * @return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables
+     *     plus 256 MiB of sliding-window rings)
+     */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
     }
 
     /** @return true when {@link #redisUrl()} names a Redis Cluster */
@@ -261,6 +281,16 @@ public final class LimiterConfig {
             return set("redis_key_prefix", prefix);
         }
 
+        /** @param maxKeyBytes the longest key, in UTF-8 bytes, the embedded backend holds @return this */
+        public Builder memoryMaxKeyBytes(int maxKeyBytes) {
+            return set("memory_max_key_bytes", maxKeyBytes);
+        }
+
+        /** @param budgetBytes the embedded backend's off-heap budget in bytes @return this */
+        public Builder memoryBudgetBytes(long budgetBytes) {
+            return set("memory_budget_bytes", budgetBytes);
+        }
+
         /** @param cluster true when the URL names a Redis Cluster @return this */
         public Builder redisCluster(boolean cluster) {
             return set("redis_cluster", cluster);
@@ -347,6 +377,8 @@ public final class LimiterConfig {
         Mode mode = Mode.ENFORCE;
         long maxCount = Rate.DEFAULT_MAX_COUNT;
         long memoryMaxKeys = DEFAULT_MEMORY_MAX_KEYS;
+        int memoryMaxKeyBytes = DEFAULT_MEMORY_MAX_KEY_BYTES;
+        long memoryBudgetBytes;
         boolean redisCluster;
         Duration redisConnectTimeout = DEFAULT_REDIS_CONNECT_TIMEOUT;
         Duration redisCommandTimeout = DEFAULT_REDIS_COMMAND_TIMEOUT;
@@ -371,6 +403,9 @@ public final class LimiterConfig {
             failMode = choice("fail_mode", FailMode.values(), FailMode::configName, failMode);
             mode = choice("mode", Mode.values(), Mode::configName, mode);
             memoryMaxKeys = positiveLong("memory_max_keys", memoryMaxKeys);
+            memoryMaxKeyBytes = (int) Math.min(Integer.MAX_VALUE,
+                    positiveLong("memory_max_key_bytes", memoryMaxKeyBytes));
+            memoryBudgetBytes = positiveLong("memory_budget_bytes", memoryBudgetBytes);
             redisCluster = bool("redis_cluster", redisCluster);
             redisConnectTimeout = Duration.ofMillis(positiveLong("redis_connect_timeout_ms", redisConnectTimeout.toMillis()));
             redisCommandTimeout = Duration.ofMillis(positiveLong("redis_command_timeout_ms", redisCommandTimeout.toMillis()));

@@ -28,7 +28,8 @@ class LimiterConfigTest {
         return List.of(String.valueOf(c.byUser()), String.valueOf(c.byTenant()), c.byTool().toString(),
                 c.algorithm().toString(), c.backend(), String.valueOf(c.redisUrl()), c.redisKeyPrefix(),
                 c.failMode().toString(), c.mode().toString(), Long.toString(c.maxCount()),
-                Long.toString(c.memoryMaxKeys()), Boolean.toString(c.redisCluster()),
+                Long.toString(c.memoryMaxKeys()), Integer.toString(c.memoryMaxKeyBytes()),
+                Long.toString(c.memoryBudgetBytes()), Boolean.toString(c.redisCluster()),
                 c.redisConnectTimeout().toString(), c.redisCommandTimeout().toString(),
                 Boolean.toString(c.redisTenantScopedKeys()), Boolean.toString(c.redisServerTime()),
                 c.unknownKeys().toString()).toString();
@@ -48,6 +49,8 @@ class LimiterConfigTest {
         settings.put("mode", "permissive");
         settings.put("max_count", 5_000);
         settings.put("memory_max_keys", 1_234);
+        settings.put("memory_max_key_bytes", 96);
+        settings.put("memory_budget_bytes", 1L << 30);
         settings.put("redis_cluster", true);
         settings.put("redis_connect_timeout_ms", 1_500);
         settings.put("redis_command_timeout_ms", 250);
@@ -58,6 +61,7 @@ class LimiterConfigTest {
         LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
                 .algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
                 .redisKeyPrefix("gw").failMode(FailMode.CLOSED).mode(Mode.PERMISSIVE).maxCount(5_000)
+                .memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
                 .memoryMaxKeys(1_234).redisCluster(true).redisConnectTimeout(Duration.ofMillis(1_500))
                 .redisCommandTimeout(Duration.ofMillis(250)).redisTenantScopedKeys(true).redisServerTime(true)
                 .build();
@@ -68,7 +72,7 @@ class LimiterConfigTest {
     void defaultsMatchTheSpecification() {
         LimiterConfig c = LimiterConfig.builder().build();
         assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "null", "rl", "OPEN", "ENFORCE",
-                "1000000", "1000000", "false", "PT2S", "PT0.5S", "false", "false", "[]").toString(), describe(c));
+                "1000000", "1000000", "64", "0", "false", "PT2S", "PT0.5S", "false", "false", "[]").toString(), describe(c));
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.sluice.store.AcquireStatus;
 import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,9 +22,25 @@ import java.util.Map;
 public final class MemoryBackend implements Backend {
     private final KeyedStore store;
 
-    /** @param config the limiter's configuration: algorithm and table size */
+    /**
+     * @param config the limiter's configuration: algorithm, table size, key length, budget
+     * @throws IllegalArgumentException when the store cannot be built with those settings, naming them
+     */
     public MemoryBackend(LimiterConfig config) {
-        this.store = KeyedStore.builder(storeAlgorithm(config)).build();
+        checkRates(config);
+        KeyedStore.Builder builder = KeyedStore.builder(storeAlgorithm(config))
+                .maxKeys(config.memoryMaxKeys())
+                .maxKeyBytes(config.memoryMaxKeyBytes());
+        if (config.memoryBudgetBytes() > 0) {
+            builder.memoryBudgetBytes(config.memoryBudgetBytes());
+        }
+        try {
+            this.store = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid embedded-backend settings (memory_max_keys="
+                    + config.memoryMaxKeys() + ", memory_max_key_bytes=" + config.memoryMaxKeyBytes()
+                    + ", memory_budget_bytes=" + config.memoryBudgetBytes() + "): " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -49,12 +67,56 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public Map<String, Long> stats() {
-        return Map.of();
+        return Map.of(
+                "keys", store.size(),
+                "capacity", store.capacity(),
+                "off_heap_bytes", store.offHeapBytes(),
+                "table_full", store.tableFullCount(),
+                "reclaimed", store.reclaimedCount());
+    }
+
+    /**
+     * Reclaims expired keys in one incremental pass. The store also reclaims on its own when an insert finds
+     * no room; this is for callers that want memory back sooner.
+     *
+     * @param nowNanos the current monotonic time
+     * @return the number of keys reclaimed
+     */
+    public long reclaimExpired(long nowNanos) {
+        return store.reclaimExpired(nowNanos);
     }
 
     @Override
     public void close() {
         store.close();
+    }
+
+    /** Refuses, when the limiter is built, every rate the store could not hold, rather than failing per request. */
+    private static void checkRates(LimiterConfig config) {
+        List<String> problems = new ArrayList<>();
+        checkRate("by_user", config.byUser(), problems);
+        checkRate("by_tenant", config.byTenant(), problems);
+        config.byTool().forEach((tool, rate) -> checkRate("by_tool[\"" + tool + "\"]", rate, problems));
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Invalid rate-limit configuration for the embedded backend ("
+                    + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):\n  "
+                    + String.join("\n  ", problems));
+        }
+    }
+
+    private static void checkRate(String field, Rate rate, List<String> problems) {
+        if (rate == null) {
+            return;
+        }
+        if (rate.count() > KeyedStore.MAX_LIMIT) {
+            problems.add(field + "=" + rate + ": count " + rate.count() + " exceeds the embedded backend's largest limit "
+                    + KeyedStore.MAX_LIMIT);
+        }
+        if (rate.windowSeconds() > KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L) {
+            problems.add(field + "=" + rate + ": window " + rate.windowSeconds()
+                    + " s exceeds the embedded backend's longest window of "
+                    + KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L + " s");
+        }
     }
 
     private static Scratch attach(Batch batch) {

@@ -61,6 +61,11 @@ public final class KeyBuffer {
         return segment.asSlice(0, length);
     }
 
+    /** The whole backing array as a heap segment; only the first {@link #length()} bytes are the key. */
+    MemorySegment backing() {
+        return segment;
+    }
+
     /** @return a copy of the held key bytes (allocates; for diagnostics and tests) */
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, length);

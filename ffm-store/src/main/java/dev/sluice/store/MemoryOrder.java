@@ -1,0 +1,86 @@
+package dev.sluice.store;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/*
+ * The store's memory-ordering vocabulary, and the only caller of VarHandle access modes in the module.
+ *
+ * Every shared 64-bit word of the store (index control words, record state words, ring slots, free-list
+ * heads) is read and written through these methods; the name of each method is the ordering it gives:
+ *
+ *   plain     no ordering; only for bytes a thread owns privately (a popped record before it is published,
+ *             a free-list link before the push that publishes it).
+ *   opaque    atomic and coherent per word, no ordering with other words (statistics, hints).
+ *   acquire   a load that happens-before every later load and store of the reading thread. Pairs with a
+ *             release store or a successful CAS on the same word.
+ *   release   a store after which every earlier load and store of the writing thread is visible to a
+ *             thread whose acquire load sees the value.
+ *   volatile  sequentially consistent load/store.
+ *   CAS       compareAndSet: volatile semantics; both an acquire and a release.
+ *
+ * Pairings used by the store (see docs/concurrency.md):
+ *   - a record's key bytes and first state are written plain, then published by the CAS that installs the
+ *     record into an index slot; readers load the slot with acquire before reading the record.
+ *   - a free-list push writes the link plain, then CASes the head; a pop loads the head with acquire.
+ *
+ * Plain int accessors exist for the record's immutable header fields (key length, ring ref).
+ * Words are 8-byte aligned longs; the layout classes assert that every offset passed here is a multiple of 8.
+ */
+final class MemoryOrder {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private MemoryOrder() {
+    }
+
+    static long getPlain(MemorySegment segment, long offset) {
+        return (long) LONG.get(segment, offset);
+    }
+
+    static void setPlain(MemorySegment segment, long offset, long value) {
+        LONG.set(segment, offset, value);
+    }
+
+    static long getOpaque(MemorySegment segment, long offset) {
+        return (long) LONG.getOpaque(segment, offset);
+    }
+
+    static void setOpaque(MemorySegment segment, long offset, long value) {
+        LONG.setOpaque(segment, offset, value);
+    }
+
+    static long getAcquire(MemorySegment segment, long offset) {
+        return (long) LONG.getAcquire(segment, offset);
+    }
+
+    static void setRelease(MemorySegment segment, long offset, long value) {
+        LONG.setRelease(segment, offset, value);
+    }
+
+    static long getVolatile(MemorySegment segment, long offset) {
+        return (long) LONG.getVolatile(segment, offset);
+    }
+
+    static void setVolatile(MemorySegment segment, long offset, long value) {
+        LONG.setVolatile(segment, offset, value);
+    }
+
+    static int getIntPlain(MemorySegment segment, long offset) {
+        return (int) INT.get(segment, offset);
+    }
+
+    static void setIntPlain(MemorySegment segment, long offset, int value) {
+        INT.set(segment, offset, value);
+    }
+
+    /** Orders every earlier load before every later load and store (the read side of a validation). */
+    static void loadFence() {
+        VarHandle.acquireFence();
+    }
+
+    static boolean compareAndSet(MemorySegment segment, long offset, long expected, long value) {
+        return LONG.compareAndSet(segment, offset, expected, value);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.sluice.store;
+
+/*
+ * A sliding-window log: a ring of `limit` timestamps for one key. Rings of one size share a slab, grown in
+ * chunks from the store's arena within its memory budget.
+ *
+ *    0                8               16              24                        8 + 8 * limit
+ *   +----------------+---------------+---------------+-------- ... ----------+
+ *   | window nanos   |   slot 0      |   slot 1      |        slot limit-1   |
+ *   | (8, CAS max)   |   (8, release)|               |                       |
+ *   +----------------+---------------+---------------+-------- ... ----------+
+ *
+ *   window nanos  the largest window the key was called with; the reclaim sweep uses it. While the ring
+ *                 is free it holds the free-list link.
+ *   slot i        admission m (m mod limit == i):
+ *
+ *    63            56 55                                                                        0
+ *   +----------------+--------------------------------------------------------------------------+
+ *   | lap = m/limit  |                  time of admission m, store nanos (56 bits)              |
+ *   |  mod 256       |                                                                          |
+ *   +----------------+--------------------------------------------------------------------------+
+ *
+ * The lap tells a reader whether a slot already holds admission m or still the admission one lap earlier
+ * (its write is in flight). A fresh ring holds lap 255 (one lap before lap 0) with time 0.
+ */
+final class RingLayout {
+    static final int WINDOW_OFFSET = 0;
+    static final int FREE_LINK_OFFSET = WINDOW_OFFSET;
+    static final int SLOTS_OFFSET = 8;
+    static final int SLOT_BYTES = 8;
+    static final int ALIGNMENT = 8;
+    static final int LAP_SHIFT = 56;
+    static final long LAP_MASK = 0xFF;
+    static final long TIME_MASK = (1L << LAP_SHIFT) - 1;
+    /** Lap 255, time 0: no admission yet. */
+    static final long FRESH_SLOT = LAP_MASK << LAP_SHIFT;
+    /** Ring slabs per store: the slab id in a record's ring ref is 8 bits. */
+    static final int MAX_SLABS = 256;
+    /** Rings per slab: the ring index in a record's ring ref is 24 bits. */
+    static final int MAX_RINGS_PER_SLAB = 1 << 24;
+    /** Bytes a slab grows by at a time (at least one ring). */
+    static final long CHUNK_BYTES = 1L << 20;
+
+    private RingLayout() {
+    }
+
+    static long stride(long limit) {
+        return SLOTS_OFFSET + SLOT_BYTES * limit;
+    }
+
+    static long slotOffset(long limit, long admission) {
+        return SLOTS_OFFSET + SLOT_BYTES * (admission % limit);
+    }
+
+    static long slot(long admission, long limit, long storeNanos) {
+        return (((admission / limit) & LAP_MASK) << LAP_SHIFT) | storeNanos;
+    }
+
+    static long lap(long slotWord) {
+        return slotWord >>> LAP_SHIFT;
+    }
+
+    static long expectedLap(long admission, long limit) {
+        return (admission / limit) & LAP_MASK;
+    }
+
+    static long time(long slotWord) {
+        return slotWord & TIME_MASK;
+    }
+
+    static int ref(int slab, int ring) {
+        return (slab << 24) | ring;
+    }
+
+    static int refSlab(int ref) {
+        return ref >>> 24;
+    }
+
+    static int refRing(int ref) {
+        return ref & (MAX_RINGS_PER_SLAB - 1);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** docs/memory-layout.md shows the layout classes' constants and diagrams; this keeps them equal. */
+class LayoutDocumentationTest {
+    private static final Path DOC = Path.of("..", "docs", "memory-layout.md");
+    private static final Pattern ROW = Pattern.compile("^\\| (\\w+Layout)\\.(\\w+) \\| (-?\\d+) \\|$");
+
+    @Test
+    void documentedConstantsEqualCode() throws Exception {
+        int checked = 0;
+        for (String line : Files.readAllLines(DOC)) {
+            Matcher row = ROW.matcher(line);
+            if (row.matches()) {
+                Field field = Class.forName("dev.sluice.store." + row.group(1)).getDeclaredField(row.group(2));
+                field.setAccessible(true);
+                assertEquals(Long.parseLong(row.group(3)), ((Number) field.get(null)).longValue(), row.group(1) + "." + row.group(2));
+                checked++;
+            }
+        }
+        assertTrue(checked >= 20, "constants checked: " + checked);
+    }
+
+    @Test
+    void documentedDiagramsAreTheLayoutClassesDiagrams() throws IOException {
+        String doc = Files.readString(DOC);
+        for (String layout : List.of("SlotLayout", "RecordLayout", "StateWordLayout", "RingLayout")) {
+            Path source = Path.of("src", "main", "java", "dev", "sluice", "store", layout + ".java");
+            for (String line : Files.readAllLines(source)) {
+                String stripped = line.replaceFirst("^\\s*\\*", "").strip();
+                if (stripped.startsWith("+-") || stripped.matches("^\\d[\\d ]+$")) {
+                    assertTrue(doc.contains(stripped), layout + " diagram line missing from the doc: " + stripped);
+                }
+            }
+        }
+    }
+
+    @Test
+    void recordOfA32ByteKeyIs48Bytes() {
+        assertEquals(48, RecordLayout.stride(32));
+        assertEquals(1L << 21, SlotLayout.slotsFor(1_000_000));
+    }
+}
