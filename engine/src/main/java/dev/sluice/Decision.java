@@ -217,12 +217,8 @@ public final class Decision {
      */
     public Map<String, String> headers() {
         Map<String, String> h = new LinkedHashMap<>();
-        if (status == Status.FAILED_CLOSED) {
-            h.put("Retry-After", "1");
-            return h;
-        }
         if (!limited()) {
-            return h;
+            return unlimitedHeaders(h);
         }
         h.put("X-RateLimit-Limit", Long.toString(limit()));
         h.put("X-RateLimit-Remaining", Long.toString(remaining()));
@@ -243,12 +239,8 @@ public final class Decision {
      */
     public Map<String, String> ietfHeaders() {
         Map<String, String> h = new LinkedHashMap<>();
-        if (status == Status.FAILED_CLOSED) {
-            h.put("Retry-After", "1");
-            return h;
-        }
         if (!limited()) {
-            return h;
+            return unlimitedHeaders(h);
         }
         StringBuilder policy = new StringBuilder();
         for (int i = 0; i < batch.size(); i++) {
@@ -262,6 +254,14 @@ public final class Decision {
         h.put("RateLimit", "\"" + batch.dimension(reported).key() + "\";r=" + remaining() + ";t=" + resetInSeconds());
         if (!allowed()) {
             h.put("Retry-After", Long.toString(retryAfterSeconds()));
+        }
+        return h;
+    }
+
+    /** Headers when no limit was evaluated: none, or only {@code Retry-After: 1} after a fail-closed failure. */
+    private Map<String, String> unlimitedHeaders(Map<String, String> h) {
+        if (status == Status.FAILED_CLOSED) {
+            h.put("Retry-After", "1");
         }
         return h;
     }
