@@ -1,0 +1,69 @@
+package dev.sluice.redis;
+
+import dev.sluice.Algorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One algorithm's Lua script, read once from this package's resources, with the SHA-1 that EVALSHA names it
+ * by. Every script takes the same arguments and returns the same shape; {@code docs/redis.md} is the contract.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class LimitScript {
+    /** Integers each key contributes to a script's reply: allowed, remaining, reset-after ns, retry-after ns. */
+    static final int REPLY_WIDTH = 4;
+    /** Arguments before the per-key pairs: time in µs, server-time flag, sliding-window member. */
+    static final int FIXED_ARGS = 3;
+
+    private final String resource;
+    private final String source;
+    private final String sha1;
+
+    private LimitScript(String resource, String source) {
+        this.resource = resource;
+        this.source = source;
+        this.sha1 = sha1Hex(source);
+    }
+
+    static LimitScript of(Algorithm algorithm) {
+        String resource = algorithm.configName() + ".lua";
+        return new LimitScript(resource, read(resource));
+    }
+
+    String resource() {
+        return resource;
+    }
+
+    String source() {
+        return source;
+    }
+
+    String sha1() {
+        return sha1;
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = LimitScript.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("script resource " + resource + " is missing from sluice-redis");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script resource " + resource, e);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JDK", e);
+        }
+    }
+}

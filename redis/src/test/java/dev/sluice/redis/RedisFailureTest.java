@@ -1,0 +1,189 @@
+package dev.sluice.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Decision;
+import dev.sluice.FailMode;
+import dev.sluice.LimiterConfig;
+import dev.sluice.RateLimiter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every way Redis can fail a check: each ends in the configured fail mode, never in an exception to the
+ * caller, within the command timeout; and the backend recovers without restarting the limiter.
+ */
+class RedisFailureTest {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(300);
+
+    private static LimiterConfig config(String url, FailMode failMode) {
+        return LimiterConfig.builder().backend("redis").redisUrl(url).byUser("5/m").failMode(failMode)
+                .redisCommandTimeout(COMMAND_TIMEOUT).build();
+    }
+
+    @Test
+    void redisStoppedMidRunFailsOpenAndRecoversWhenItReturnsOnTheSamePort() {
+        try (LocalRedis redis = LocalRedis.start();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.OPEN))) {
+            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
+            redis.stop();
+            for (int i = 0; i < 5; i++) {
+                Decision d = limiter.check("alice", null, null);
+                assertEquals(Decision.Status.FAILED_OPEN, d.status());
+                assertTrue(d.allowed());
+            }
+            assertEquals(5, limiter.stats().failedOpen());
+            redis.restart();
+            Decision recovered = awaitLimited(limiter);
+            // The restarted Redis is empty: the counter starts again, and the script is loaded again.
+            assertEquals(Decision.Status.ALLOWED, recovered.status());
+            assertEquals(4, recovered.remaining());
+            assertTrue(limiter.stats().backend().get("script_reloads") >= 1, limiter.stats().toString());
+        }
+    }
+
+    @Test
+    void scriptFlushMidRunIsAnsweredWithEvalWithoutAFailure() {
+        try (LocalRedis redis = LocalRedis.start();
+                RespClient cli = redis.client();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.CLOSED))) {
+            assertEquals(4, limiter.check("alice", null, null).remaining());
+            assertEquals("OK", cli.call("SCRIPT", "FLUSH"));
+            assertEquals(3, limiter.check("alice", null, null).remaining());
+            assertEquals(2, limiter.check("alice", null, null).remaining());
+            Map<String, Long> stats = limiter.stats().backend();
+            assertEquals(1, stats.get("script_reloads"), stats.toString());
+            assertEquals(0, limiter.stats().backendFailures());
+            Map<String, Long> calls = LocalRedis.commandCalls(cli);
+            assertEquals(1L, calls.get("eval"), calls.toString());
+        }
+    }
+
+    @Test
+    void serverThatAcceptsAndNeverAnswersCostsACallerAtMostTheCommandTimeout() throws Exception {
+        try (FakeRedisServer silent = FakeRedisServer.silent();
+                RateLimiter limiter = RateLimiter.create(config(silent.url(), FailMode.OPEN))) {
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                Decision d = limiter.check("alice", null, null);
+                long elapsed = System.nanoTime() - start;
+                assertEquals(Decision.Status.FAILED_OPEN, d.status());
+                assertTrue(elapsed < 3 * COMMAND_TIMEOUT.toNanos(), "check took " + elapsed / 1_000_000 + " ms");
+            }
+            long start = System.nanoTime();
+            Decision async = limiter.checkAsync("alice", null, null).toCompletableFuture()
+                    .get(3 * COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(Decision.Status.FAILED_OPEN, async.status());
+            assertTrue(System.nanoTime() - start < 3 * COMMAND_TIMEOUT.toNanos());
+            assertEquals(4, limiter.stats().failedOpen());
+            assertEquals(4, limiter.stats().backend().get("failures"));
+        }
+    }
+
+    @Test
+    void redisThatStopsAnsweringOnAnOpenConnectionCostsACallerAtMostTheCommandTimeout() {
+        try (LocalRedis redis = LocalRedis.start();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.OPEN))) {
+            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
+            redis.suspend();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    long start = System.nanoTime();
+                    Decision d = limiter.check("alice", null, null);
+                    long elapsed = System.nanoTime() - start;
+                    assertEquals(Decision.Status.FAILED_OPEN, d.status());
+                    assertTrue(elapsed < 3 * COMMAND_TIMEOUT.toNanos(), "check took " + elapsed / 1_000_000 + " ms");
+                }
+                assertEquals(3, limiter.stats().backend().get("timeouts"), limiter.stats().toString());
+            } finally {
+                redis.resume();
+            }
+            assertTrue(awaitLimited(limiter).limited());
+        }
+    }
+
+    @Test
+    void scriptReplyOfTheWrongShapeIsAFailureNotADecision() throws Exception {
+        // Every script call gets a two-element array, one integer and one string: no key's four integers.
+        try (FakeRedisServer garbage = FakeRedisServer.answering(command -> switch (command.get(0).toUpperCase()) {
+                    case "EVALSHA", "EVAL" -> "*2\r\n:1\r\n$3\r\nabc\r\n";
+                    case "SCRIPT" -> "$40\r\n" + "0".repeat(40) + "\r\n";
+                    default -> "+OK\r\n";
+                });
+                RateLimiter limiter = RateLimiter.create(config(garbage.url(), FailMode.OPEN))) {
+            Decision d = limiter.check("alice", null, null);
+            assertEquals(Decision.Status.FAILED_OPEN, d.status());
+            assertEquals(1, limiter.stats().failedOpen());
+            assertEquals(1, limiter.stats().backend().get("failures"));
+        }
+    }
+
+    @Test
+    void replyOfTheWrongTypeIsAFailureNotADecision() throws Exception {
+        try (FakeRedisServer garbage = FakeRedisServer.answering(command -> switch (command.get(0).toUpperCase()) {
+                    case "EVALSHA", "EVAL" -> ":42\r\n";
+                    default -> "+OK\r\n";
+                });
+                RateLimiter limiter = RateLimiter.create(config(garbage.url(), FailMode.CLOSED))) {
+            Decision d = limiter.check("alice", null, null);
+            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertFalse(d.allowed());
+        }
+    }
+
+    @Test
+    void keyOfAnotherTypeMakesTheScriptFailAndTheFailModeApply() {
+        try (LocalRedis redis = LocalRedis.start();
+                RespClient cli = redis.client();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.OPEN))) {
+            cli.call("HSET", "rl:user:alice:60", "tokens", "3");
+            assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, null).status());
+            assertEquals(Decision.Status.ALLOWED, limiter.check("bob", null, null).status());
+        }
+    }
+
+    @Test
+    void failClosedRefusesWith503AndRetryAfterOne() {
+        try (LocalRedis redis = LocalRedis.start();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.CLOSED))) {
+            redis.stop();
+            Decision d = limiter.check("alice", "acme", null);
+            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertFalse(d.allowed());
+            assertEquals(503, d.httpStatus());
+            assertEquals("BACKEND_UNAVAILABLE", d.errorCode());
+            assertEquals(List.of(Map.entry("Retry-After", "1")), List.copyOf(d.headers().entrySet()));
+            assertEquals(1, limiter.stats().failedClosed());
+        }
+    }
+
+    @Test
+    void redisDownAtStartupFailsOpenAndConnectsLater() {
+        int port = LocalRedis.freePort(false);
+        try (RateLimiter limiter = RateLimiter.create(config("redis://127.0.0.1:" + port, FailMode.OPEN))) {
+            assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, null).status());
+            try (LocalRedis redis = LocalRedis.startOnPort(port, List.of())) {
+                assertEquals(Decision.Status.ALLOWED, awaitLimited(limiter).status());
+            }
+        }
+    }
+
+    /** Checks until Redis answers again; fails after a generous bound instead of hanging. */
+    private static Decision awaitLimited(RateLimiter limiter) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            Decision d = limiter.check("alice-recovery", null, null);
+            if (d.limited()) {
+                return limiter.check("alice", null, null);
+            }
+            LocalRedis.sleep(100);
+        }
+        throw new AssertionError("the backend did not recover within 20 s: " + limiter.stats());
+    }
+}
