@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Regenerates docs/benchmarks.md: builds the jar, runs the JMH suite and the keyspace sweep, and writes the
+# document from their JSON and CSV output (dev.sluice.bench.report.BenchmarkReport).
+#
+#   bench/scripts/run-benchmarks.sh            reduced run, about 20-25 minutes on 2 cores
+#   bench/scripts/run-benchmarks.sh --full     3 forks, 5+10 iterations of 2 s, every parameter: several hours
+#   bench/scripts/run-benchmarks.sh --sweep    run the sweep again, keep the JMH results, rewrite the document
+#   bench/scripts/run-benchmarks.sh --report   only rewrite the document (and redraw the sweep's chart) from
+#                                              bench/target/benchmark-results
+#
+# Results go to bench/target/benchmark-results (JMH JSON and logs, sweep/). Run it on an otherwise idle
+# machine: other work on the same cores shows up in every figure. SKIP_BUILD=1 uses the jar as it is.
+# When another JMH run holds JMH's lock, each run waits for it rather than share the cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+out="bench/target/benchmark-results"
+mode=reduced
+case "${1:-}" in
+    --full) mode=full ;;
+    --report) mode=report ;;
+    --sweep) mode=sweep ;;
+    "") ;;
+    *) echo "usage: $0 [--full|--sweep|--report]" >&2; exit 2 ;;
+esac
+
+# A JDK 22 or later, found the same way as ./sluice.
+java_bin=""
+for candidate in "${JAVA_HOME:+$JAVA_HOME/bin/java}" $(ls -d /usr/lib/jvm/*/bin/java 2>/dev/null | sort -rV); do
+    [ -x "$candidate" ] || continue
+    v=$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
+    case "$v" in ''|1.*) continue ;; esac
+    if [ "$v" -ge 22 ]; then java_bin="$candidate"; break; fi
+done
+[ -n "$java_bin" ] || { echo "no JDK 22+ found; set JAVA_HOME" >&2; exit 2; }
+export JAVA_HOME="${java_bin%/bin/java}"
+jar="$root/bench/target/sluice.jar"
+
+if [ "$mode" = report ]; then
+    if [ -f "$out/sweep/sweep.csv" ]; then
+        "$java_bin" -jar "$jar" sweep --replot "$out/sweep"
+    fi
+    "$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" docs/benchmarks.md
+    exit 0
+fi
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    ./mvnw -q -DskipTests package
+fi
+if [ "$mode" != sweep ]; then
+    rm -rf "$out"
+fi
+mkdir -p "$out"
+
+if [ "$mode" = full ]; then
+    jmh_opts=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
+    keys="10000,1000000,10000000"
+    sweep_opts=(--max-keys 1e8 --checks 5M --budget 20m)
+    sweep_java_opts="-Xmx16g"
+else
+    jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+    keys="10000,1000000"
+    sweep_opts=(--max-keys 1e7 --checks 2M --budget 150s)
+    sweep_java_opts="-Xmx12g"
+fi
+
+commands=()
+run_jmh() { # name, then JMH arguments
+    local name=$1; shift
+    local cmd=(./sluice jmh "$@" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/$name.json")
+    commands+=("$(printf '%q ' "${cmd[@]}")")
+    echo "== ${cmd[*]}"
+    local tries=0
+    until "${cmd[@]}" > "$out/$name.log" 2>&1; do
+        if grep -q 'Unable to acquire the JMH lock' "$out/$name.log" && [ $tries -lt 120 ]; then
+            tries=$((tries + 1)); sleep 15; continue
+        fi
+        echo "JMH run $name failed; see $out/$name.log" >&2; tail -20 "$out/$name.log" >&2; exit 1
+    done
+    grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.[a-zA-Z]+ )' "$out/$name.log" | grep -v ':' || true
+}
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+t0=$(date +%s)
+
+if [ "$mode" = sweep ]; then
+    # Keep the JMH part of the previous run's information; the sweep's own line is added below.
+    sed -n '/^```$/,/^```$/p' "$out/run-info.md" | grep -v '^```$' | grep -v ' sweep ' > "$out/commands.prev" || true
+    while IFS= read -r line; do commands+=("$line"); done < "$out/commands.prev"
+    sed -n 's/^| date | \(.*\) |$/\1/p' "$out/run-info.md" > "$out/date.prev" || true
+    rm -rf "$out/sweep"
+else
+    run_jmh single 'dev.sluice.bench.jmh.SingleKeyBenchmark'
+    run_jmh three 'dev.sluice.bench.jmh.ThreeDimensionBenchmark'
+    run_jmh random 'dev.sluice.bench.jmh.RandomKeysBenchmark' -p keys="$keys"
+    run_jmh floor-1 'dev.sluice.bench.jmh.FloorBenchmark' -bm avgt -t 1
+    for t in 2 4 8; do
+        run_jmh "contention-$t" 'dev.sluice.bench.jmh.(ContentionBenchmark|FloorBenchmark)' -bm thrpt -t "$t"
+    done
+fi
+
+sweep_cmd=(env SLUICE_JAVA_OPTS="$sweep_java_opts" ./sluice sweep "${sweep_opts[@]}" --out "$out/sweep")
+commands+=("$(printf '%q ' "${sweep_cmd[@]}")")
+echo "== ${sweep_cmd[*]}"
+"${sweep_cmd[@]}" | tee "$out/sweep.log"
+
+t1=$(date +%s)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
+{
+    echo "## This run"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    if [ "$mode" = sweep ] && [ -s "$out/date.prev" ]; then
+        echo "| date | JMH $(cat "$out/date.prev" | sed 's/^JMH //; s/; sweep.*//'); sweep $started |"
+    else
+        echo "| date | $started |"
+    fi
+    echo "| configuration | $mode: JMH \`${jmh_opts[*]}\`, \`-prof gc\`; RandomKeys keys=$keys; sweep \`${sweep_opts[*]}\` |"
+    echo "| machine | $(nproc) cores ($cpu), $mem, $(uname -sr) |"
+    echo "| JDK | $("$java_bin" -version 2>&1 | head -n 2 | tail -n 1) |"
+    echo "| load average (1, 5, 15 min) | before $load_before; after $load_after |"
+    echo "| wall time | $(( (t1 - t0) / 60 )) min $(( (t1 - t0) % 60 )) s |"
+    echo
+    echo "Commands, in order (from the repository root, after \`./mvnw -q -DskipTests package\`):"
+    echo
+    echo '```'
+    printf '%s\n' "${commands[@]}"
+    echo '```'
+} > "$out/run-info.md"
+
+"$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" docs/benchmarks.md

@@ -1,0 +1,50 @@
+package dev.sluice.bench.cli;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Clock;
+import dev.sluice.LimiterConfig;
+import dev.sluice.RateLimiter;
+import dev.sluice.bench.peers.OnHeapBackend;
+import java.util.List;
+import java.util.Locale;
+
+/** Opens a limiter on the backend a command line names: {@code memory}, {@code redis} or {@code onheap}. */
+final class Backends {
+    static final List<String> NAMES = List.of("memory", "redis", "onheap");
+
+    private Backends() {
+    }
+
+    static RateLimiter open(String backend, String redisUrl, LimiterConfig.Builder config, Clock clock) {
+        switch (backend) {
+            case "memory" -> {
+                return RateLimiter.create(config.backend("memory").build(), clock);
+            }
+            case "redis" -> {
+                if (redisUrl == null) {
+                    throw new UsageException("--backend=\"redis\": needs --redis URL, e.g. --redis redis://127.0.0.1:6379");
+                }
+                return RateLimiter.create(config.backend("redis").redisUrl(redisUrl).build(), clock);
+            }
+            case "onheap" -> {
+                LimiterConfig c = config.build();
+                return RateLimiter.create(c, clock, new OnHeapBackend(c.algorithm()));
+            }
+            default -> throw new UsageException("--backend=\"" + backend + "\": must be one of " + String.join(", ", NAMES));
+        }
+    }
+
+    static Algorithm algorithm(Options o, String flag, Algorithm fallback) {
+        String raw = o.string(flag, null);
+        if (raw == null) {
+            return fallback;
+        }
+        String v = raw.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (Algorithm a : Algorithm.values()) {
+            if (a.configName().equals(v)) {
+                return a;
+            }
+        }
+        throw new UsageException("--" + flag + "=\"" + raw + "\": must be one of fixed_window, sliding_window, token_bucket");
+    }
+}

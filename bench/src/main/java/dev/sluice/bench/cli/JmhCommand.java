@@ -1,0 +1,74 @@
+package dev.sluice.bench.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code sluice jmh}: runs the JMH suite of this jar. Arguments go to JMH; the short defaults fill in the
+ * timing options the caller did not give, and without a benchmark pattern the suite of
+ * {@code dev.sluice.bench.jmh} runs. JMH's listing options ({@code -h}, {@code -l}, ...) pass through alone.
+ */
+final class JmhCommand {
+    /** Short, real runs: one fork, 2 warm-up and 3 measured iterations of one second. */
+    static final List<String> DEFAULTS = List.of("-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s");
+
+    static final String HELP = """
+            sluice jmh [JMH ARGS]: run the JMH suite (package dev.sluice.bench.jmh) in this jar.
+
+            Defaults: %s, filled in where you give none of your own; without a
+            benchmark pattern, the suite dev.sluice.bench.jmh. Other arguments go to JMH unchanged, so a
+            regular expression selects benchmarks and -p fixes parameters, for example:
+
+              sluice jmh SingleKey -p impl=sluice-fixed,bucket4j -prof gc
+              sluice jmh Contention -t 4 -rf json -rff contention-4.json
+              sluice jmh -h                         (JMH's own options)
+              sluice jmh -l                         (list the benchmarks)
+
+            Benchmarks: SingleKeyBenchmark (allowed and blocked path, one key), ThreeDimensionBenchmark (user,
+            tenant and tool), RandomKeysBenchmark (10k to 10M keys, uniform or Zipf), ContentionBenchmark (one
+            shared key or a key per thread; run with -t 2, -t 4, -t 8), FloorBenchmark (one AtomicLong CAS, one
+            MemorySegment CAS). bench/scripts/run-benchmarks.sh runs the set that docs/benchmarks.md reports.
+            """.formatted(String.join(" ", DEFAULTS));
+
+    private JmhCommand() {
+    }
+
+    /** The suite's own benchmarks, without the store's and Redis's micro-benchmarks in the same jar. */
+    static final String SUITE = "dev.sluice.bench.jmh";
+    private static final List<String> LISTING = List.of("-h", "-l", "-lp", "-lprof", "-lrf");
+
+    static List<String> jmhArgs(List<String> args) {
+        if (args.stream().anyMatch(LISTING::contains)) {
+            return List.copyOf(args);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < DEFAULTS.size(); i += 2) {
+            if (!args.contains(DEFAULTS.get(i))) {
+                out.add(DEFAULTS.get(i));
+                out.add(DEFAULTS.get(i + 1));
+            }
+        }
+        boolean pattern = false;
+        for (int i = 0; i < args.size(); i++) {
+            boolean value = i > 0 && args.get(i - 1).startsWith("-") && !LISTING.contains(args.get(i - 1));
+            if (!args.get(i).startsWith("-") && !value) {
+                pattern = true;
+            }
+        }
+        if (!pattern) {
+            out.add(SUITE);
+        }
+        out.addAll(args);
+        return out;
+    }
+
+    static int run(List<String> args, PrintStream out) throws Exception {
+        if (args.size() == 1 && (args.get(0).equals("--help") || args.get(0).equals("help"))) {
+            out.print(HELP);
+            return 0;
+        }
+        org.openjdk.jmh.Main.main(jmhArgs(args).toArray(new String[0]));
+        return 0;
+    }
+}
