@@ -5,10 +5,16 @@
 #   bench/scripts/run-benchmarks.sh            reduced run, about 20-25 minutes on 2 cores
 #   bench/scripts/run-benchmarks.sh --full     3 forks, 5+10 iterations of 2 s, every parameter: several hours
 #   bench/scripts/run-benchmarks.sh --sweep    run the sweep again, keep the JMH results, rewrite the document
+#   bench/scripts/run-benchmarks.sh --redis    run only the Redis benchmark (RedisCheckBenchmark at 1, 8 and 64
+#                                              threads, about 6 minutes), keep the other results, rewrite the
+#                                              document's Redis section
 #   bench/scripts/run-benchmarks.sh --report   only rewrite the document (and redraw the sweep's chart) from
 #                                              bench/target/benchmark-results
 #
-# Results go to bench/target/benchmark-results (JMH JSON and logs, sweep/). Run it on an otherwise idle
+# The reduced and full runs include the Redis benchmark when redis-server is on the PATH; it starts its own
+# server on a free loopback port.
+#
+# Results go to bench/target/benchmark-results (JMH JSON and logs, sweep/, redis/). Run it on an otherwise idle
 # machine: other work on the same cores shows up in every figure. SKIP_BUILD=1 uses the jar as it is.
 # When another JMH run holds JMH's lock, each run waits for it rather than share the cores.
 set -euo pipefail
@@ -20,8 +26,9 @@ case "${1:-}" in
     --full) mode=full ;;
     --report) mode=report ;;
     --sweep) mode=sweep ;;
+    --redis) mode=redis ;;
     "") ;;
-    *) echo "usage: $0 [--full|--sweep|--report]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--full|--sweep|--redis|--report]" >&2; exit 2 ;;
 esac
 
 # A JDK 22 or later, found the same way as ./sluice.
@@ -47,7 +54,7 @@ fi
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     ./mvnw -q -DskipTests package
 fi
-if [ "$mode" != sweep ]; then
+if [ "$mode" != sweep ] && [ "$mode" != redis ]; then
     rm -rf "$out"
 fi
 mkdir -p "$out"
@@ -80,6 +87,65 @@ run_jmh() { # name, then JMH arguments
     grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.[a-zA-Z]+ )' "$out/$name.log" | grep -v ':' || true
 }
 
+# RedisCheckBenchmark: throughput and latency samples at 1, 8 and 64 threads, each trial on its own redis-server;
+# round trips per check go to redis/roundtrips.csv, the run's date, machine and commands to redis/run-info.md.
+run_redis() {
+    local redis_out="$out/redis"
+    if ! command -v redis-server > /dev/null; then
+        echo "== redis-server is not on the PATH: no Redis benchmark (apt-get install redis-server)" >&2
+        return 0
+    fi
+    rm -rf "$redis_out"
+    mkdir -p "$redis_out"
+    local redis_opts=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
+    [ "$mode" = full ] && redis_opts=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
+    local redis_started redis_load_before redis_t0 cmds=() t
+    redis_started=$(date -u '+%Y-%m-%d %H:%M UTC')
+    redis_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+    redis_t0=$(date +%s)
+    for t in 1 8 64; do
+        local cmd=(./sluice jmh dev.sluice.bench.redis.RedisCheckBenchmark -t "$t" -bm thrpt,sample -tu us
+            "${redis_opts[@]}" -jvmArgsAppend "-Dsluice.bench.redis.stats=$redis_out/roundtrips.csv"
+            -rf json -rff "$redis_out/t$t.json")
+        cmds+=("$(printf '%q ' "${cmd[@]}")")
+        echo "== ${cmd[*]}"
+        local tries=0
+        until "${cmd[@]}" > "$redis_out/t$t.log" 2>&1; do
+            if grep -q 'Unable to acquire the JMH lock' "$redis_out/t$t.log" && [ $tries -lt 120 ]; then
+                tries=$((tries + 1)); sleep 15; continue
+            fi
+            echo "JMH run redis t$t failed; see $redis_out/t$t.log" >&2; tail -20 "$redis_out/t$t.log" >&2; exit 1
+        done
+        grep -E '^RedisCheckBenchmark\.check ' "$redis_out/t$t.log" || true
+    done
+    local redis_t1
+    redis_t1=$(date +%s)
+    {
+        echo "| | |"
+        echo "|---|---|"
+        echo "| date | $redis_started |"
+        echo "| configuration | JMH \`${redis_opts[*]}\`, modes \`thrpt\` and \`sample\`, threads 1, 8, 64 |"
+        echo "| machine | $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $(uname -sr); client and redis-server on the same cores |"
+        echo "| Redis | $(redis-server --version | sed 's/ sha=.*//') |"
+        echo "| JDK | $("$java_bin" -version 2>&1 | head -n 2 | tail -n 1) |"
+        echo "| load average (1, 5, 15 min) | before $redis_load_before; after $(cut -d' ' -f1-3 /proc/loadavg) |"
+        echo "| wall time | $(( (redis_t1 - redis_t0) / 60 )) min $(( (redis_t1 - redis_t0) % 60 )) s |"
+        echo
+        echo "Commands, in order (from the repository root, after \`./mvnw -q -DskipTests package\`):"
+        echo
+        echo '```'
+        printf '%s\n' "${cmds[@]}"
+        echo '```'
+    } > "$redis_out/run-info.md"
+}
+
+if [ "$mode" = redis ]; then
+    mkdir -p "$out"
+    run_redis
+    "$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" docs/benchmarks.md
+    exit 0
+fi
+
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 t0=$(date +%s)
@@ -98,6 +164,10 @@ else
     for t in 2 4 8; do
         run_jmh "contention-$t" 'dev.sluice.bench.jmh.(ContentionBenchmark|FloorBenchmark)' -bm thrpt -t "$t"
     done
+fi
+
+if [ "$mode" != sweep ]; then
+    run_redis
 fi
 
 sweep_cmd=(env SLUICE_JAVA_OPTS="$sweep_java_opts" ./sluice sweep "${sweep_opts[@]}" --out "$out/sweep")

@@ -19,7 +19,10 @@ import java.util.stream.Stream;
 /**
  * Writes {@code docs/benchmarks.md} from a results folder: the JMH JSON files ({@code -rf json}), the sweep's
  * {@code sweep/sweep.md} and {@code sweep/sweep.png}, and {@code run-info.md} (date, machine, commands), all
- * written by {@code bench/scripts/run-benchmarks.sh}. Nothing in the figures section is typed by hand.
+ * written by {@code bench/scripts/run-benchmarks.sh}, and the Redis benchmark's folder {@code redis/} when it
+ * exists ({@link RedisReport}). Nothing in the figures section is typed by hand. When the folder holds only Redis
+ * results (no other JMH JSON, no {@code run-info.md}), the existing document is kept and only its Redis section
+ * is replaced.
  *
  * <p>Usage: {@code java -cp sluice.jar dev.sluice.bench.report.BenchmarkReport RESULTS_DIR DOC_PATH}
  */
@@ -67,6 +70,20 @@ public final class BenchmarkReport {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                 results.addAll(read(f));
             }
+        }
+        if (results.isEmpty() && !Files.exists(dir.resolve("run-info.md")) && Files.exists(doc)) {
+            // Only the Redis benchmark's results (bench/scripts/run-benchmarks.sh --redis on a fresh results
+            // folder): keep the document's other figures as they are and replace its Redis section.
+            RedisReport redis = RedisReport.read(dir);
+            if (redis == null) {
+                System.err.println("no JMH results in " + dir + "; " + doc + " left as it is");
+                System.exit(1);
+            }
+            Files.writeString(doc, RedisReport.splice(Files.readString(doc, StandardCharsets.UTF_8), redis.section()),
+                    StandardCharsets.UTF_8);
+            System.out.println("rewrote the Redis section of " + doc + " from " + dir.resolve("redis")
+                    + "; its other figures are kept");
+            return;
         }
         String text = new BenchmarkReport(results).render(dir, doc);
         Files.writeString(doc, text, StandardCharsets.UTF_8);
@@ -218,6 +235,11 @@ public final class BenchmarkReport {
             contention(b);
         }
         sweep(b, dir, doc);
+        RedisReport redis = RedisReport.read(dir);
+        if (redis != null) {
+            b.append(redis.section());
+            behind.addAll(redis.behind());
+        }
         b.append("## Where Sluice is not ahead\n\n");
         if (behind.isEmpty()) {
             b.append("In this run every comparison above has a speed-up of at least 1×.\n\n");

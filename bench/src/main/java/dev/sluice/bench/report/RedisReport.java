@@ -1,0 +1,287 @@
+package dev.sluice.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The "Redis" section of {@code docs/benchmarks.md}, from {@code RESULTS_DIR/redis/}: the JMH JSON of
+ * {@code RedisCheckBenchmark} ({@code t1.json}, {@code t8.json}, {@code t64.json}; throughput and sample modes),
+ * {@code roundtrips.csv} (written by the benchmark at the end of each trial) and {@code run-info.md}. Not
+ * thread-safe; one report at a time.
+ */
+final class RedisReport {
+    /** The heading every rendering starts with, and by which an existing section is found and replaced. */
+    static final String HEADING = "## Redis (`RedisCheckBenchmark`)";
+    static final double TARGET = 2.0;
+    private static final List<String> SLUICE = List.of("sluice-token", "sluice-fixed");
+    private static final String PEER = "bucket4j";
+
+    /** One implementation at one thread count. */
+    private static final class Row {
+        double checksPerSecond = Double.NaN;
+        double p50Micros = Double.NaN;
+        double p99Micros = Double.NaN;
+        String roundTrips = "";
+        String commands = "";
+    }
+
+    private final Map<String, Row> rows = new HashMap<>();
+    private final Set<Integer> threads = new TreeSet<>();
+    private final List<String> behind = new ArrayList<>();
+    private String section;
+
+    private static String id(String impl, int threads) {
+        return impl + "@" + threads;
+    }
+
+    private Row row(String impl, int t) {
+        threads.add(t);
+        return rows.computeIfAbsent(id(impl, t), k -> new Row());
+    }
+
+    /** @return the results of {@code dir/redis}, or null when it holds none */
+    static RedisReport read(Path dir) throws IOException {
+        Path redis = dir.resolve("redis");
+        if (!Files.isDirectory(redis)) {
+            return null;
+        }
+        RedisReport report = new RedisReport();
+        List<Path> jsons;
+        try (Stream<Path> files = Files.list(redis)) {
+            jsons = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        for (Path f : jsons) {
+            report.readJson(f);
+        }
+        if (report.rows.isEmpty()) {
+            return null;
+        }
+        Path csv = redis.resolve("roundtrips.csv");
+        if (Files.exists(csv)) {
+            report.readRoundTrips(csv);
+        }
+        Path info = redis.resolve("run-info.md");
+        report.section = report.text(Files.exists(info) ? Files.readString(info, StandardCharsets.UTF_8) : "");
+        return report;
+    }
+
+    /** @return the document's Redis section, from its heading to its last blank line */
+    String section() {
+        return section;
+    }
+
+    /** @return the comparisons in which Sluice has less throughput than Bucket4j, for "Where Sluice is not ahead" */
+    List<String> behind() {
+        return behind;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void readJson(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return;
+        }
+        for (Object o : (List<Object>) Json.parse(text)) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            if (!String.valueOf(m.get("benchmark")).endsWith("RedisCheckBenchmark.check")) {
+                continue;
+            }
+            String impl = String.valueOf(((Map<String, Object>) m.get("params")).get("impl"));
+            int t = ((Number) m.get("threads")).intValue();
+            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
+            double perMicro = switch (String.valueOf(primary.get("scoreUnit"))) {
+                case "ops/us", "us/op" -> 1;
+                case "ops/ms", "ms/op" -> 1e-3;
+                case "ops/s", "s/op" -> 1e-6;
+                case "ops/ns", "ns/op" -> 1e3;
+                default -> Double.NaN;
+            };
+            Row row = row(impl, t);
+            switch (String.valueOf(m.get("mode"))) {
+                case "thrpt" -> {
+                    List<Double> raw = new ArrayList<>();
+                    for (Object fork : (List<Object>) primary.get("rawData")) {
+                        for (Object v : (List<Object>) fork) {
+                            raw.add(((Number) v).doubleValue());
+                        }
+                    }
+                    row.checksPerSecond = median(raw) * perMicro * 1e6;
+                }
+                case "sample" -> {
+                    Map<String, Object> pct = (Map<String, Object>) primary.get("scorePercentiles");
+                    // Times: perMicro is the unit's size in µs for x/op units.
+                    row.p50Micros = ((Number) pct.get("50.0")).doubleValue() / perMicro;
+                    row.p99Micros = ((Number) pct.get("99.0")).doubleValue() / perMicro;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void readRoundTrips(Path csv) throws IOException {
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            String[] f = line.split(",", 6);
+            // The throughput trial's counts; a sample trial's are the same commands and fill in when it is alone.
+            if (f.length == 6 && (f[2].equals("thrpt") || row(f[0], Integer.parseInt(f[1])).roundTrips.isEmpty())) {
+                Row row = row(f[0], Integer.parseInt(f[1]));
+                row.roundTrips = String.format(Locale.ROOT, "%.2f", Double.parseDouble(f[4]));
+                row.commands = formatCommands(f[5]);
+            }
+        }
+    }
+
+    /** {@code get=1.6119 eval=1.0005} → {@code 1.61 GET + 1.00 EVAL} */
+    private static String formatCommands(String perCheck) {
+        List<String> parts = new ArrayList<>();
+        for (String c : perCheck.trim().split(" ")) {
+            String[] kv = c.split("=");
+            if (kv.length == 2) {
+                parts.add(String.format(Locale.ROOT, "%.2f %s", Double.parseDouble(kv[1]), kv[0].toUpperCase(Locale.ROOT)));
+            }
+        }
+        return String.join(" + ", parts);
+    }
+
+    private static double median(List<Double> values) {
+        double[] s = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (s.length == 0) {
+            return Double.NaN;
+        }
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String n(double v, String format) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v);
+    }
+
+    private String text(String runInfo) {
+        StringBuilder b = new StringBuilder();
+        b.append(HEADING).append("\n\n");
+        b.append(METHOD);
+        b.append(runInfo).append('\n');
+        b.append("| threads | impl | checks/s | vs Bucket4j | p50 µs | p99 µs | round trips per check | commands sent per check |\n");
+        b.append("|---:|---|---:|---:|---:|---:|---:|---|\n");
+        List<String> below = new ArrayList<>();
+        for (int t : threads) {
+            Row peer = rows.get(id(PEER, t));
+            for (String impl : List.of("sluice-token", "sluice-fixed", PEER)) {
+                Row r = rows.get(id(impl, t));
+                if (r == null) {
+                    continue;
+                }
+                String ratio = "";
+                if (!impl.equals(PEER) && peer != null && !Double.isNaN(peer.checksPerSecond)) {
+                    double x = r.checksPerSecond / peer.checksPerSecond;
+                    ratio = String.format(Locale.ROOT, x < TARGET ? "**%.2f×**" : "%.2f×", x);
+                    if (x < TARGET) {
+                        below.add(String.format(Locale.ROOT, "%s at %d thread%s: %.2f× (%s vs %s checks/s)", impl, t,
+                                t == 1 ? "" : "s", x, n(r.checksPerSecond, "%,.0f"), n(peer.checksPerSecond, "%,.0f")));
+                    }
+                    if (x < 1) {
+                        behind.add(String.format(Locale.ROOT, "Redis, %d threads, vs bucket4j: %s is %.2f× the "
+                                + "throughput of bucket4j (%s vs %s checks/s)", t, impl, x, n(r.checksPerSecond, "%,.0f"),
+                                n(peer.checksPerSecond, "%,.0f")));
+                    }
+                }
+                b.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s | %s |%n", t, impl,
+                        n(r.checksPerSecond, "%,.0f"), ratio, n(r.p50Micros, "%.0f"), n(r.p99Micros, "%.0f"),
+                        r.roundTrips, r.commands));
+            }
+        }
+        b.append('\n');
+        b.append("### The 2× target\n\n");
+        if (below.isEmpty()) {
+            b.append("The issue's target, at least 2× Bucket4j's throughput with one round trip per check, is met at ")
+                    .append("every thread count of this run.\n\n");
+        } else {
+            b.append("The issue's target is at least 2× Bucket4j's throughput with one round trip per check. One round ")
+                    .append("trip per check holds (the table's round-trip column). **The 2× throughput target is not met** ")
+                    .append("where the ratio is bold:\n\n");
+            for (String line : below) {
+                b.append("- ").append(line).append('\n');
+            }
+            b.append('\n').append(WHY_BELOW);
+        }
+        return b.toString();
+    }
+
+    /** Replaces the Redis section of an existing document, or inserts it before "Where Sluice is not ahead". */
+    static String splice(String doc, String section) {
+        int start = doc.indexOf(HEADING);
+        if (start >= 0) {
+            int end = doc.indexOf("\n## ", start + HEADING.length());
+            return doc.substring(0, start) + section + (end < 0 ? "" : doc.substring(end + 1));
+        }
+        int at = doc.indexOf("## Where Sluice is not ahead");
+        return at < 0 ? doc + "\n" + section : doc.substring(0, at) + section + doc.substring(at);
+    }
+
+    static final String METHOD = """
+            Checks per second and latency against one Redis, Sluice's Redis backend side by side with Bucket4j's
+            Lettuce integration on the same server, by `impl`:
+
+            | impl | what it is |
+            |---|---|
+            | `sluice-token`, `sluice-fixed` | `RateLimiter` with `backend: redis`, token bucket or fixed window, `check(user, tenant, tool, Decision into)` with one `Decision` per thread; one `EVALSHA` of Sluice's script per check |
+            | `bucket4j` | Bucket4j 8.19.0 `LettuceBasedProxyManager` (compare-and-swap) on one shared `StatefulRedisConnection<byte[], byte[]>`; one `BucketProxy` per key, built once, with a `BucketConfiguration` of the same rate; expiry `basedOnTimeForRefillingBucketUpToMax(1 s)`, like Sluice's (full again + 1 s) |
+
+            Same keys for both: a pool of 10,000 users, each benchmark thread drawing uniformly from it; one
+            dimension (by user), 1,000/s per user, so every check is admitted and writes its key. Each trial
+            starts its own `redis-server` on a free loopback port and kills that process at the end; client and
+            server share the machine's two cores. Thread counts are JMH's `-t`: all threads share one
+            connection per library, and each waits for its own answer (the synchronous API of both).
+            **checks/s** is the median of the measured throughput iterations; **p50** and **p99** come from
+            JMH's `sample` mode over the same configuration (every measured call's time); **vs Bucket4j** is
+            Sluice's throughput ÷ Bucket4j's at the same thread count in the same run.
+
+            **Round trips per check**: `INFO commandstats` before and after each trial (warm-up included), less
+            the commands Redis scripts ran inside the server (they cost no round trip), divided by the checks the
+            benchmark counted. Sluice's scripts' own calls are the list `RedisRoundTripTest` subtracts;
+            Bucket4j's compare-and-swap script runs `GET` (and `PSETEX` when the state is unchanged), its
+            new-key script `SET NX PX`, so its client `GET`s are all `GET`s less one per compare-and-swap
+            `EVAL`. Bucket4j's check is a `GET` of the serialized bucket and an `EVAL` (the script's text each
+            time) that writes it back only if nobody changed it; a key it finds missing costs one more `GET`
+            (the first answers that the bucket does not exist, and the check is sent again with the
+            configuration), and a lost compare-and-swap repeats both. With 10,000 keys at these rates a key
+            is often idle for longer than its expiry (about 1 s), so many checks meet a new key, for both
+            libraries alike (Sluice: a new window or a full bucket, same single call).
+
+            """;
+
+    static final String WHY_BELOW = """
+            Why, from the shape of the figures and from the code (the server-side time of each script was not
+            measured separately):
+
+            - The shortfall is at 64 threads, where Bucket4j's throughput roughly triples from 8 threads while
+              Sluice's token bucket stays about flat. With 64 callers on one connection, Lettuce pipelines:
+              many commands go out in one write and Redis answers them in one pass of its event loop, so
+              Bucket4j's second (and third) command is no longer a separate wait; what is left is the cost
+              of each command on Redis' single thread and on the client's cores. Counting round trips per
+              check, Bucket4j still sends about 2 commands to Sluice's 1; it no longer pays a full round trip
+              for each.
+            - Sluice's scripts do more work inside Redis per check than Bucket4j's: the token bucket reads
+              and writes a hash (`HMGET`, `HSET`, `PEXPIRE`), does the refill arithmetic in Lua and formats
+              `tokens` and `last_refill` as decimal strings, and returns remaining, reset and retry-after for
+              the headers; Bucket4j's script compares a byte string and writes it back, and its arithmetic
+              runs on the client, in parallel with Redis. The fixed window's script (`GET`, `PEXPIRETIME`,
+              `SET`/`INCR`, no float formatting) keeps pace with Bucket4j at 64 threads where the token
+              bucket falls behind, which points at the token bucket script's cost in Redis' single thread.
+            - Client, `redis-server` and other work share two cores here (see the load average), which
+              makes every figure noisy: the iterations' ranges overlap at 64 threads, and in the latency
+              run at 64 threads (`sample` mode, same configuration) Sluice's p50 is below Bucket4j's.
+            - At 1 and 8 threads, where each caller waits for its own answers, the saved round trips show:
+              Sluice is at or above 2× there in this run.
+
+            """;
+
+}
