@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A slow, obviously correct on-heap model of the three algorithms, the oracle for randomized tests.
  * Times are store nanos (the tests build stores with {@code originNanos(0)}). The fixed window rounds its
- * end up to the store's documented 4,096 ns tick, exactly as the store does.
+ * end down to the store's documented 4,096 ns tick, exactly as the store does.
  */
 final class ReferenceModel {
     record Outcome(AcquireStatus status, long remaining, long resetAfterNanos, long retryAfterNanos) {
@@ -37,7 +37,7 @@ final class ReferenceModel {
         long[] state = fixed.get(key); // {endNanos, count}
         if (state == null || now >= state[0]) {
             long tick = 4096;
-            long end = (now + windowNanos + tick - 1) / tick * tick;
+            long end = (now + windowNanos) / tick * tick;
             fixed.put(key, new long[] {end, 1});
             return new Outcome(AcquireStatus.ALLOWED, limit - 1, end - now, 0);
         }

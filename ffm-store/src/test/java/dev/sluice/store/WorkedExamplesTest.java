@@ -128,7 +128,7 @@ class WorkedExamplesTest {
     }
 
     private static void assertWithinTick(long expectedNanos, long actualNanos) {
-        assertTrue(actualNanos >= expectedNanos && actualNanos < expectedNanos + TICK,
-                "expected " + expectedNanos + " (+ less than one " + TICK + " ns tick) but was " + actualNanos);
+        assertTrue(actualNanos <= expectedNanos && actualNanos > expectedNanos - TICK,
+                "expected " + expectedNanos + " (- less than one " + TICK + " ns tick) but was " + actualNanos);
     }
 }
