@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code limit} per window).
  */
 class ConcurrencyTest {
+    /** A worker that fails must not leave the others waiting forever: they give up after this long. */
+    private static final long BARRIER_TIMEOUT_SECONDS = 60;
+
     private static final long TICK = StateWordLayout.TICK_NANOS;
     /** A whole number of ticks (so fixed windows end exactly) and of limit (so GCRA refills exactly). */
     private static final long WINDOW = TICK * 1_000;
@@ -79,10 +83,11 @@ class ConcurrencyTest {
                                     admitted.incrementAndGet();
                                 }
                             }
-                            barrier.await();
+                            barrier.await(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                         }
                     } catch (Throwable e) {
                         errors.add(e);
+                        stop.set(true);
                         barrier.reset();
                     }
                 }));
@@ -129,7 +134,7 @@ class ConcurrencyTest {
                     try {
                         for (int round = 0; round < rounds; round++) {
                             key.clear().appendUtf8("new-key-").appendDecimal(round);
-                            barrier.await();
+                            barrier.await(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                             store.acquire(key, limit, 60 * StoreTesting.SECOND, BASE, out);
                             remaining[round][thread] = out.status() == AcquireStatus.ALLOWED ? out.remaining() : -1;
                         }
