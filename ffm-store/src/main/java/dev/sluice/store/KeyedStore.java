@@ -306,8 +306,14 @@ public final class KeyedStore implements AutoCloseable {
             }
             int ring = RingLayout.refRing(ref);
             MemorySegment segment = slab.chunk(ring);
+            if (segment == null) {
+                // The plain read of the ring reference raced with a reclaim and reuse of this record.
+                if (MemoryOrder.getAcquire(records, base) != state) {
+                    continue;
+                }
+                throw new IllegalStateException("ring reference " + ref + " of a live key names no ring");
+            }
             long ringBase = slab.offset(ring);
-            raiseWindow(segment, ringBase, windowNanos);
             long slotOffset = ringBase + RingLayout.slotOffset(limit, admissions);
             if (admissions >= limit) {
                 long evicted = admissions - limit;
@@ -333,6 +339,10 @@ public final class KeyedStore implements AutoCloseable {
             // tagged with its lap so that readers can tell the write is still in flight.
             if (MemoryOrder.compareAndSet(records, base, state, next)) {
                 MemoryOrder.setRelease(segment, slotOffset, RingLayout.slot(admissions, limit, now));
+                // Only after the CAS: the ring is this key's while the key is live, and the admission just
+                // made keeps it from expiring. Before the CAS the ring may already be back on its free list,
+                // whose link shares this word, and raising it there would corrupt the list.
+                raiseWindow(segment, ringBase, windowNanos);
                 long first = firstInWindow(segment, ringBase, limit, admissions, now, windowNanos);
                 long oldestNanos = admissionNanos(segment, ringBase, limit, first, now);
                 out.set(AcquireStatus.ALLOWED, limit - (admissions + 1 - first), oldestNanos + windowNanos - now, 0);
@@ -676,6 +686,9 @@ public final class KeyedStore implements AutoCloseable {
                 }
                 int ring = RingLayout.refRing(ref);
                 MemorySegment segment = slab.chunk(ring);
+                if (segment == null) {
+                    yield false;
+                }
                 long ringBase = slab.offset(ring);
                 long newest = StateWordLayout.logAdmissions(state) - 1;
                 long slot = MemoryOrder.getAcquire(segment, ringBase + RingLayout.slotOffset(slab.limit, newest));

@@ -5,7 +5,7 @@ package dev.sluice.store;
  *
  *    0                8               12               16                              16 + keyArea
  *   +----------------+---------------+----------------+--------------------------------+
- *   |  state word    |  key length   |   ring ref     |  key bytes (UTF-8), zero-padded |
+ *   |  state word    |  key length   |   ring ref     |  key bytes (UTF-8), then slack  |
  *   |  (8, CAS)      |  (4, plain)   |  (4, plain)    |  (keyArea = maxKeyBytes to 8)   |
  *   +----------------+---------------+----------------+--------------------------------+
  *

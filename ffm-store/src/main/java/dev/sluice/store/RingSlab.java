@@ -54,8 +54,18 @@ final class RingSlab {
         };
     }
 
+    /**
+     * @return the chunk holding {@code ring}, or {@code null} when {@code ring} is outside this slab or its
+     *     chunk is not published: a ring reference read racily from a record that was reclaimed meanwhile,
+     *     which the caller discards after re-validating the record's state word
+     */
     MemorySegment chunk(int ring) {
-        return chunks.get(ring / ringsPerChunk);
+        int index = ring / ringsPerChunk;
+        if (ring < 0 || index >= chunks.length()) {
+            return null;
+        }
+        MemorySegment chunk = chunks.get(index);
+        return chunk == FAILED ? null : chunk;
     }
 
     long offset(int ring) {
@@ -92,8 +102,22 @@ final class RingSlab {
         int chunkIndex = ring / ringsPerChunk;
         if (ring % ringsPerChunk == 0) {
             long bytes = ringsPerChunk * stride;
-            MemorySegment chunk = reserve(bytes) ? arena.allocate(bytes, RingLayout.ALIGNMENT) : FAILED;
-            chunks.set(chunkIndex, chunk);
+            MemorySegment chunk = FAILED;
+            try {
+                if (reserve(bytes)) {
+                    try {
+                        chunk = arena.allocate(bytes, RingLayout.ALIGNMENT);
+                    } catch (RuntimeException | Error e) {
+                        budget.addAndGet(bytes);
+                        throw e;
+                    }
+                }
+            } finally {
+                // Published even when allocate throws (the arena closed under us, or no native memory):
+                // the threads that took later rings of this chunk wait for this word and must not wait for
+                // an allocation that will never happen.
+                chunks.set(chunkIndex, chunk);
+            }
             return chunk == FAILED ? -1 : ring;
         }
         MemorySegment chunk;
