@@ -7,7 +7,13 @@ package dev.sluice.store;
  * <p>Not thread-safe: one instance per calling thread, reused across calls.
  */
 public final class AcquireResult {
-    private AcquireStatus status = AcquireStatus.BLOCKED;
+    // The status is kept as its ordinal: an int store needs no GC write barrier, a reference store does.
+    private static final AcquireStatus[] STATUSES = AcquireStatus.values();
+    static final int ALLOWED = 0;
+    static final int BLOCKED = 1;
+    static final int TABLE_FULL = 2;
+
+    private int status = BLOCKED;
     private long remaining;
     private long resetAfterNanos;
     private long retryAfterNanos;
@@ -18,12 +24,17 @@ public final class AcquireResult {
 
     /** @return how the call ended */
     public AcquireStatus status() {
-        return status;
+        return STATUSES[status];
+    }
+
+    static {
+        assert STATUSES[ALLOWED] == AcquireStatus.ALLOWED && STATUSES[BLOCKED] == AcquireStatus.BLOCKED
+                && STATUSES[TABLE_FULL] == AcquireStatus.TABLE_FULL;
     }
 
     /** @return true when the unit was granted */
     public boolean allowed() {
-        return status == AcquireStatus.ALLOWED;
+        return status == ALLOWED;
     }
 
     /** @return units still available to this key after this call, never negative */
@@ -45,7 +56,8 @@ public final class AcquireResult {
         return retryAfterNanos;
     }
 
-    void set(AcquireStatus status, long remaining, long resetAfterNanos, long retryAfterNanos) {
+    /** @param status {@link #ALLOWED}, {@link #BLOCKED} or {@link #TABLE_FULL} */
+    void set(int status, long remaining, long resetAfterNanos, long retryAfterNanos) {
         this.status = status;
         this.remaining = remaining;
         this.resetAfterNanos = resetAfterNanos;

@@ -30,8 +30,17 @@ public final class KeyBuffer {
         if (initialCapacityBytes <= 0) {
             throw new IllegalArgumentException("initialCapacityBytes=" + initialCapacityBytes + ": must be positive");
         }
-        bytes = new byte[initialCapacityBytes];
+        bytes = new byte[wordMultiple(initialCapacityBytes)];
         segment = MemorySegment.ofArray(bytes);
+    }
+
+    /*
+     * The backing array is always a whole number of 8-byte words long: the store hashes and compares keys a
+     * word at a time, and the word that holds the last key byte must lie inside the array (the bytes after
+     * the key in it are masked off).
+     */
+    private static int wordMultiple(int capacity) {
+        return (int) Math.min(Integer.MAX_VALUE & ~7, (capacity + 7L) & ~7L);
     }
 
     /** Empties the buffer. @return this buffer */
@@ -61,7 +70,10 @@ public final class KeyBuffer {
         return segment.asSlice(0, length);
     }
 
-    /** The whole backing array as a heap segment; only the first {@link #length()} bytes are the key. */
+    /**
+     * The whole backing array as a heap segment, a multiple of 8 bytes long; only the first {@link #length()}
+     * bytes are the key.
+     */
     MemorySegment backing() {
         return segment;
     }
@@ -153,7 +165,7 @@ public final class KeyBuffer {
 
     private void ensure(int more) {
         if (length + more > bytes.length) {
-            int wanted = Math.max(bytes.length * 2, length + more);
+            int wanted = wordMultiple(Math.max(bytes.length * 2, length + more));
             bytes = Arrays.copyOf(bytes, wanted);
             segment = MemorySegment.ofArray(bytes);
         }

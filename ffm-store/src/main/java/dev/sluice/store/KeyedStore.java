@@ -102,7 +102,8 @@ public final class KeyedStore implements AutoCloseable {
     private final long recordStride;
     private final int maxKeyBytes;
     private final long maxKeys;
-    private final long seed;
+    private final long hashKey0;
+    private final long hashKey1;
     private final long graceNanos;
     private final long fixedBytes;
     private final FreeList freeRecords;
@@ -122,7 +123,8 @@ public final class KeyedStore implements AutoCloseable {
         this.maxKeys = builder.maxKeys;
         this.maxKeyBytes = builder.maxKeyBytes;
         this.graceNanos = builder.reclaimGraceNanos;
-        this.seed = builder.hashSeed;
+        this.hashKey0 = KeyHash.key0(builder.hashSeed);
+        this.hashKey1 = KeyHash.key1(builder.hashSeed);
         this.origin = new AtomicLong(builder.originNanos);
         this.slots = slots;
         this.mask = slots - 1;
@@ -178,11 +180,11 @@ public final class KeyedStore implements AutoCloseable {
      * @throws IllegalStateException if the store is closed, or closes during the call
      */
     public boolean acquire(KeyBuffer key, long limit, long windowNanos, long nowNanos, AcquireResult out) {
-        checkLimit(limit);
-        checkWindow(windowNanos);
         int length = key.length();
-        if (length > maxKeyBytes) {
-            throw new IllegalArgumentException("key length=" + length + " bytes: above maxKeyBytes=" + maxKeyBytes);
+        // Non-short-circuit ors: one well-predicted branch on the request path, whichever argument is bad.
+        if (limit < 1 | limit > StateWordLayout.MAX_LIMIT | windowNanos < StateWordLayout.MIN_WINDOW_NANOS
+                | windowNanos > StateWordLayout.MAX_WINDOW_NANOS | length > maxKeyBytes) {
+            throw invalidArgument(limit, windowNanos, length);
         }
         if (closed) {
             throw closedException(null);
@@ -198,7 +200,7 @@ public final class KeyedStore implements AutoCloseable {
     }
 
     private boolean acquire(MemorySegment key, int length, long limit, long windowNanos, long now, AcquireResult out) {
-        long hash = KeyHash.hash(seed, key, length);
+        long hash = KeyHash.hash(hashKey0, hashKey1, key, length);
         long home = hash & mask;
         int tag = SlotLayout.tagOf(hash);
         for (;;) {
@@ -209,23 +211,32 @@ public final class KeyedStore implements AutoCloseable {
                     return true;
                 }
                 if (inserted == FULL) {
-                    tableFull.incrementAndGet();
-                    out.set(AcquireStatus.TABLE_FULL, 0, 0, 0);
-                    return false;
+                    return tableFull(out);
                 }
                 continue;
             }
             long base = SlotLayout.record(word) * recordStride;
-            int outcome = switch (algorithm) {
-                case FIXED_WINDOW -> fixedWindow(base, limit, windowNanos, now, out);
-                case TOKEN_BUCKET -> tokenBucket(base, limit, windowNanos, now, out);
-                case SLIDING_WINDOW_LOG -> slidingLog(base, limit, windowNanos, now, out);
-            };
+            // Compared with constants rather than switched on: the algorithm is fixed per store, so the
+            // branch is perfectly predicted and costs no switch-map lookup.
+            int outcome;
+            if (algorithm == StoreAlgorithm.FIXED_WINDOW) {
+                outcome = fixedWindow(base, limit, windowNanos, now, out);
+            } else if (algorithm == StoreAlgorithm.TOKEN_BUCKET) {
+                outcome = tokenBucket(base, limit, windowNanos, now, out);
+            } else {
+                outcome = slidingLog(base, limit, windowNanos, now, out);
+            }
             if (outcome != DEAD) {
                 return outcome == ALLOWED;
             }
             unlinkWord(home, word);
         }
+    }
+
+    private boolean tableFull(AcquireResult out) {
+        tableFull.incrementAndGet();
+        out.set(AcquireResult.TABLE_FULL, 0, 0, 0);
+        return false;
     }
 
     // ---------------------------------------------------------------- algorithms on a published record
@@ -250,13 +261,13 @@ public final class KeyedStore implements AutoCloseable {
             } else {
                 // Linearizes here: the acquire read saw a window that is still open and full.
                 long waitNanos = endNanos - now;
-                out.set(AcquireStatus.BLOCKED, 0, waitNanos, waitNanos);
+                out.set(AcquireResult.BLOCKED, 0, waitNanos, waitNanos);
                 return BLOCKED;
             }
             // Linearizes here: the count (or the new window) is one word, so the CAS admits exactly one
             // request per unit of the window it read; a CAS that lost re-reads and decides again.
             if (MemoryOrder.compareAndSet(records, base, state, next)) {
-                out.set(AcquireStatus.ALLOWED, limit - count, endNanos - now, 0);
+                out.set(AcquireResult.ALLOWED, limit - count, endNanos - now, 0);
                 return ALLOWED;
             }
         }
@@ -275,14 +286,14 @@ public final class KeyedStore implements AutoCloseable {
             long aheadNanos = newTat - now;
             if (aheadNanos > burst) {
                 // Linearizes here: the acquire read saw less than one token.
-                out.set(AcquireStatus.BLOCKED, 0, tat - now, aheadNanos - burst);
+                out.set(AcquireResult.BLOCKED, 0, tat - now, aheadNanos - burst);
                 return BLOCKED;
             }
             long next = StateWordLayout.bucket(StateWordLayout.bucketGeneration(state), newTat);
             // Linearizes here: the whole bucket is the one TAT word; the CAS takes exactly one token from
             // the bucket the read saw, and its generation rejects a record that was reused meanwhile.
             if (MemoryOrder.compareAndSet(records, base, state, next)) {
-                out.set(AcquireStatus.ALLOWED, (burst - aheadNanos) / emission, aheadNanos, 0);
+                out.set(AcquireResult.ALLOWED, (burst - aheadNanos) / emission, aheadNanos, 0);
                 return ALLOWED;
             }
         }
@@ -329,7 +340,7 @@ public final class KeyedStore implements AutoCloseable {
                 if (evictedNanos > now - windowNanos) {
                     // Linearizes here: the state read saw `limit` admissions, the oldest still in the window.
                     long waitNanos = evictedNanos + windowNanos - now;
-                    out.set(AcquireStatus.BLOCKED, 0, waitNanos, waitNanos);
+                    out.set(AcquireResult.BLOCKED, 0, waitNanos, waitNanos);
                     return BLOCKED;
                 }
             }
@@ -345,7 +356,7 @@ public final class KeyedStore implements AutoCloseable {
                 raiseWindow(segment, ringBase, windowNanos);
                 long first = firstInWindow(segment, ringBase, limit, admissions, now, windowNanos);
                 long oldestNanos = admissionNanos(segment, ringBase, limit, first, now);
-                out.set(AcquireStatus.ALLOWED, limit - (admissions + 1 - first), oldestNanos + windowNanos - now, 0);
+                out.set(AcquireResult.ALLOWED, limit - (admissions + 1 - first), oldestNanos + windowNanos - now, 0);
                 return ALLOWED;
             }
         }
@@ -387,11 +398,12 @@ public final class KeyedStore implements AutoCloseable {
     // ---------------------------------------------------------------- index
 
     private long findLive(MemorySegment key, int length, long home, int tag) {
-        for (int i = 0; i < probeWindow; i++) {
+        long liveTag = SlotLayout.liveWithTag(tag);
+        for (int i = 0; i < SlotLayout.PROBE_WINDOW; i++) {
             long offset = SlotLayout.offset((home + i) & mask);
             for (;;) {
                 long word = MemoryOrder.getAcquire(index, offset);
-                if (SlotLayout.state(word) != SlotLayout.STATE_LIVE || SlotLayout.tag(word) != tag) {
+                if ((word & SlotLayout.STATE_AND_TAG_MASK) != liveTag) {
                     break;
                 }
                 int same = compareKey(word, offset, key, length);
@@ -408,16 +420,58 @@ public final class KeyedStore implements AutoCloseable {
 
     /** Compares the key of the record in {@code word}, valid only if the slot still holds {@code word} after. */
     private int compareKey(long word, long slotOffset, MemorySegment key, int length) {
-        long base = SlotLayout.record(word) * recordStride;
-        int storedLength = MemoryOrder.getIntPlain(records, base + RecordLayout.KEY_LENGTH_OFFSET);
-        boolean same = storedLength == length
-                && MemorySegment.mismatch(key, 0, length, records, base + RecordLayout.KEY_OFFSET,
-                        base + RecordLayout.KEY_OFFSET + length) < 0;
+        boolean same = sameKeyBytes(SlotLayout.record(word) * recordStride, key, length);
+        // The bytes just read are meaningful only if the record was not freed and reused meanwhile: the
+        // fence keeps them before the re-read, and an unchanged word (its generation) proves no reuse.
         MemoryOrder.loadFence();
         if (MemoryOrder.getAcquire(index, slotOffset) != word) {
             return CHANGED;
         }
         return same ? SAME : DIFFERENT;
+    }
+
+    /*
+     * Word-at-a-time comparison of a record's key with the caller's. Both sides are read in whole 8-byte
+     * words (the record's key area and the caller's buffer are multiples of 8 bytes long) and the bytes past
+     * the key in the last word are masked off. Keys of up to 32 bytes take straight-line code with no loop
+     * (small enough to inline into the lookup); longer ones a loop. The caller's length is at most
+     * maxKeyBytes, so only the record's key area is read. The record side is read racily (see compareKey).
+     */
+    private boolean sameKeyBytes(long base, MemorySegment key, int length) {
+        if (MemoryOrder.getIntPlain(records, base + RecordLayout.KEY_LENGTH_OFFSET) != length) {
+            return false;
+        }
+        long at = base + RecordLayout.KEY_OFFSET;
+        if (length > 32) {
+            return sameLongKeyBytes(at, key, length);
+        }
+        long diff = keyWordDiff(at, key, 0, length);
+        if (length > 8) {
+            diff |= keyWordDiff(at, key, 8, length);
+            if (length > 16) {
+                diff |= keyWordDiff(at, key, 16, length);
+                if (length > 24) {
+                    diff |= keyWordDiff(at, key, 24, length);
+                }
+            }
+        }
+        return diff == 0;
+    }
+
+    private boolean sameLongKeyBytes(long at, MemorySegment key, int length) {
+        for (int offset = 0; offset < length; offset += 8) {
+            if (keyWordDiff(at, key, offset, length) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The differing bits of the key word at {@code offset} (below {@code length}, or 0 for an empty key). */
+    private long keyWordDiff(long at, MemorySegment key, int offset, int length) {
+        long diff = MemoryOrder.getKeyWord(key, offset) ^ MemoryOrder.getRecordKeyWord(records, at + offset);
+        int left = length - offset;
+        return left >= 8 ? diff : diff & KeyHash.lowBytesMask(left);
     }
 
     private int insert(MemorySegment key, int length, long home, int tag, long limit, long windowNanos, long now,
@@ -496,7 +550,7 @@ public final class KeyedStore implements AutoCloseable {
         if (won && MemoryOrder.compareAndSet(index, claimedOffset, claimed,
                 SlotLayout.next(claimed, SlotLayout.STATE_LIVE, tag, record))) {
             live.incrementAndGet();
-            out.set(AcquireStatus.ALLOWED, remaining, resetAfterNanos, 0);
+            out.set(AcquireResult.ALLOWED, remaining, resetAfterNanos, 0);
             return INSERTED;
         }
         if (!won) {
@@ -737,17 +791,15 @@ public final class KeyedStore implements AutoCloseable {
         return storeNanos;
     }
 
-    private static void checkLimit(long limit) {
+    private IllegalArgumentException invalidArgument(long limit, long windowNanos, int length) {
         if (limit < 1 || limit > StateWordLayout.MAX_LIMIT) {
-            throw new IllegalArgumentException("limit=" + limit + ": must be between 1 and " + StateWordLayout.MAX_LIMIT);
+            return new IllegalArgumentException("limit=" + limit + ": must be between 1 and " + StateWordLayout.MAX_LIMIT);
         }
-    }
-
-    private static void checkWindow(long windowNanos) {
         if (windowNanos < StateWordLayout.MIN_WINDOW_NANOS || windowNanos > StateWordLayout.MAX_WINDOW_NANOS) {
-            throw new IllegalArgumentException("windowNanos=" + windowNanos + ": must be between "
+            return new IllegalArgumentException("windowNanos=" + windowNanos + ": must be between "
                     + StateWordLayout.MIN_WINDOW_NANOS + " (1 ms) and " + StateWordLayout.MAX_WINDOW_NANOS + " (7 days)");
         }
+        return new IllegalArgumentException("key length=" + length + " bytes: above maxKeyBytes=" + maxKeyBytes);
     }
 
     private static long ceilDiv(long a, long b) {

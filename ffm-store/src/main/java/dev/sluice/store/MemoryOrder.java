@@ -3,6 +3,7 @@ package dev.sluice.store;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /*
  * The store's memory-ordering vocabulary, and the only caller of VarHandle access modes in the module.
@@ -27,10 +28,23 @@ import java.lang.invoke.VarHandle;
  *
  * Plain int accessors exist for the record's immutable header fields (key length, ring ref).
  * Words are 8-byte aligned longs; the layout classes assert that every offset passed here is a multiple of 8.
+ *
+ * Key words: key bytes (a caller's heap buffer, or a record's key area) are hashed and compared 8 bytes at a
+ * time, read plain, unaligned and little-endian on every platform, so that the hash of a key and the masks
+ * that cut a partial last word agree everywhere (caller keys through an unaligned handle, record keys, which
+ * are 8-byte aligned, through an aligned one). A record's key bytes are read racily (the record may be
+ * freed and reused meanwhile); the caller discards the result unless the slot word is unchanged after.
+ *
+ * The handles are static final and exact (withInvokeExactBehavior): every call site passes exactly
+ * (MemorySegment, long[, long...]), so no call can silently fall back to an adapting, slower path.
  */
 final class MemoryOrder {
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+    private static final VarHandle KEY_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN)
+            .varHandle().withInvokeExactBehavior();
+    private static final VarHandle RECORD_KEY_WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN)
+            .varHandle().withInvokeExactBehavior();
 
     private MemoryOrder() {
     }
@@ -73,6 +87,20 @@ final class MemoryOrder {
 
     static void setIntPlain(MemorySegment segment, long offset, int value) {
         INT.set(segment, offset, value);
+    }
+
+    /** Eight bytes of a caller's key (a heap buffer) from {@code offset}, little-endian, plain. */
+    static long getKeyWord(MemorySegment heapKey, long offset) {
+        return (long) KEY_WORD.get(heapKey, offset);
+    }
+
+    /**
+     * Eight bytes of a record's key area from the aligned {@code offset}, little-endian, plain. A separate
+     * (aligned) handle from {@link #getKeyWord}: the JIT then sees one segment type per access path and
+     * inlines each without type checks.
+     */
+    static long getRecordKeyWord(MemorySegment records, long offset) {
+        return (long) RECORD_KEY_WORD.get(records, offset);
     }
 
     /** Orders every earlier load before every later load and store (the read side of a validation). */

@@ -13,6 +13,8 @@ package dev.sluice.store;
  *   key length  bytes of the key; immutable while the record is published
  *   ring ref    SLIDING_WINDOW_LOG only: [ring slab id (8 bits) | ring index (24 bits)]; else -1
  *   key bytes   immutable while published. While the record is free, bytes 16..23 hold the free-list link.
+ *               The slack after the key keeps whatever the previous owner wrote: keys are compared in
+ *               8-byte words with the bytes past the key length masked off.
  *
  * Stride = 16 + maxKeyBytes rounded up to 8 (at least 8): 48 bytes for keys of up to 32 bytes.
  * Records are 8-byte aligned, so the state word is an aligned long.

@@ -41,6 +41,9 @@ final class SlotLayout {
     private static final long GENERATION_MASK = (1L << GENERATION_BITS) - 1;
     private static final long TAG_MASK = (1L << TAG_BITS) - 1;
 
+    /** The state and tag bits of a word: a lookup tests both with one comparison. */
+    static final long STATE_AND_TAG_MASK = (3L << STATE_SHIFT) | (TAG_MASK << TAG_SHIFT);
+
     /** The largest index: 2^31 slots (16 GiB of control words). */
     static final long MAX_SLOTS = 1L << 31;
 
@@ -77,6 +80,11 @@ final class SlotLayout {
 
     static int tagOf(long hash) {
         return (int) (hash >>> 48);
+    }
+
+    /** The state and tag bits of a LIVE word with {@code tag}; compare with {@code word & STATE_AND_TAG_MASK}. */
+    static long liveWithTag(int tag) {
+        return (STATE_LIVE << STATE_SHIFT) | ((tag & TAG_MASK) << TAG_SHIFT);
     }
 
     static int record(long word) {
