@@ -1,5 +1,6 @@
 package dev.sluice.internal;
 
+import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
@@ -20,6 +21,9 @@ import java.util.Map;
  * <p>Thread-safe; {@code evaluate} never blocks and, after a batch's first use, allocates nothing.
  */
 public final class MemoryBackend implements Backend {
+    /** The most off-heap memory sliding-window rings take unless {@code memory_budget_bytes} says otherwise. */
+    public static final long MAX_DEFAULT_RING_BUDGET_BYTES = 4L << 30;
+
     private final KeyedStore store;
 
     /**
@@ -33,6 +37,8 @@ public final class MemoryBackend implements Backend {
                 .maxKeyBytes(config.memoryMaxKeyBytes());
         if (config.memoryBudgetBytes() > 0) {
             builder.memoryBudgetBytes(config.memoryBudgetBytes());
+        } else if (config.algorithm() == Algorithm.SLIDING_WINDOW) {
+            builder.memoryBudgetBytes(builder.fixedBytes() + defaultRingBudget(config));
         }
         try {
             this.store = builder.build();
@@ -89,6 +95,23 @@ public final class MemoryBackend implements Backend {
     @Override
     public void close() {
         store.close();
+    }
+
+    /**
+     * Room for a ring of the largest configured limit for every key the table holds, at most
+     * {@link #MAX_DEFAULT_RING_BUDGET_BYTES}: rings are allocated in chunks as keys arrive, so the budget is a
+     * ceiling, not a reservation.
+     */
+    private static long defaultRingBudget(LimiterConfig config) {
+        long largest = Math.max(config.byUser() == null ? 1 : config.byUser().count(),
+                config.byTenant() == null ? 1 : config.byTenant().count());
+        for (Rate rate : config.byTool().values()) {
+            largest = Math.max(largest, rate.count());
+        }
+        long ringBytes = 8 + 8 * largest;
+        long wanted = config.memoryMaxKeys() > MAX_DEFAULT_RING_BUDGET_BYTES / ringBytes
+                ? MAX_DEFAULT_RING_BUDGET_BYTES : config.memoryMaxKeys() * ringBytes;
+        return Math.min(MAX_DEFAULT_RING_BUDGET_BYTES, Math.max(wanted, 1L << 20));
     }
 
     /** Refuses, when the limiter is built, every rate the store could not hold, rather than failing per request. */
