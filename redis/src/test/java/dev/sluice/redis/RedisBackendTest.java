@@ -18,33 +18,10 @@ import dev.sluice.spi.Batch;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The backend's life cycle, its discovery, the asynchronous path and the server-time option. */
-class RedisBackendTest {
-    private static LocalRedis redis;
-    private static RespClient cli;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.start();
-        cli = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        cli.close();
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        cli.call("FLUSHALL");
-    }
-
+class RedisBackendTest extends FlushedRedisTest {
     private static LimiterConfig.Builder config() {
         return LimiterConfig.builder().backend("redis").redisUrl(redis.url()).byUser("2/m");
     }

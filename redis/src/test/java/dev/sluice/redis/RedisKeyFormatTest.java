@@ -11,36 +11,13 @@ import dev.sluice.RateLimiter;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The keys and values of behaviour section 5, read back with plain commands as the original system (or an
  * operator with redis-cli) reads them; and counters written the original's way are honoured.
  */
-class RedisKeyFormatTest {
-    private static LocalRedis redis;
-    private static RespClient cli;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.start();
-        cli = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        cli.close();
-        redis.close();
-    }
-
-    @BeforeEach
-    void flush() {
-        cli.call("FLUSHALL");
-    }
-
+class RedisKeyFormatTest extends FlushedRedisTest {
     private static LimiterConfig.Builder config(Algorithm algorithm) {
         return LimiterConfig.builder().backend("redis").redisUrl(redis.url()).algorithm(algorithm)
                 .byUser("30/m").byTenant("100/h").byTool("search", "10/s");
