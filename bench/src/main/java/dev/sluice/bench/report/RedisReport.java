@@ -262,8 +262,8 @@ final class RedisReport {
             Why, from the shape of the figures and from the code (the server-side time of each script was not
             measured separately):
 
-            - The shortfall is at 64 threads, where Bucket4j's throughput roughly triples from 8 threads while
-              Sluice's token bucket stays about flat. With 64 callers on one connection, Lettuce pipelines:
+            - The shortfall grows with the number of callers: from one caller to many, Bucket4j's throughput
+              rises faster than Sluice's. With many callers on one connection, Lettuce pipelines:
               many commands go out in one write and Redis answers them in one pass of its event loop, so
               Bucket4j's second (and third) command is no longer a separate wait; what is left is the cost
               of each command on Redis' single thread and on the client's cores. Counting round trips per
