@@ -14,7 +14,6 @@ import java.util.Arrays;
  */
 public final class KeyBuffer {
     private byte[] bytes;
-    private MemorySegment segment;
     private int length;
 
     /** Creates a buffer that holds keys of up to 64 bytes before it first grows. */
@@ -31,7 +30,6 @@ public final class KeyBuffer {
             throw new IllegalArgumentException("initialCapacityBytes=" + initialCapacityBytes + ": must be positive");
         }
         bytes = new byte[wordMultiple(initialCapacityBytes)];
-        segment = MemorySegment.ofArray(bytes);
     }
 
     /*
@@ -65,17 +63,17 @@ public final class KeyBuffer {
         return bytes[index];
     }
 
-    /** @return the held key bytes, as a heap segment of exactly {@link #length()} bytes, valid until the next change */
+    /**
+     * @return the held key bytes, as a heap segment of exactly {@link #length()} bytes over this buffer's
+     *     array, valid until the next change (allocates; for diagnostics and tests)
+     */
     public MemorySegment segment() {
-        return segment.asSlice(0, length);
+        return MemorySegment.ofArray(bytes).asSlice(0, length);
     }
 
-    /**
-     * The whole backing array as a heap segment, a multiple of 8 bytes long; only the first {@link #length()}
-     * bytes are the key.
-     */
-    MemorySegment backing() {
-        return segment;
+    /** The whole backing array, a multiple of 8 bytes long; only the first {@link #length()} bytes are the key. */
+    byte[] array() {
+        return bytes;
     }
 
     /** @return a copy of the held key bytes (allocates; for diagnostics and tests) */
@@ -99,12 +97,34 @@ public final class KeyBuffer {
     public KeyBuffer appendUtf8(CharSequence chars) {
         int n = chars.length();
         ensure(n);
-        for (int i = 0; i < n; i++) {
+        // The ASCII run is copied by a counted loop over locals with the capacity checked once: no growth
+        // test and no field write per character. A String is read through String.charAt, which the JIT
+        // inlines without an interface call.
+        byte[] b = bytes;
+        int at = length;
+        int i = 0;
+        if (chars instanceof String s) {
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                b[at + i] = (byte) c;
+            }
+        } else {
+            for (; i < n; i++) {
+                char c = chars.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                b[at + i] = (byte) c;
+            }
+        }
+        length = at + i;
+        for (; i < n; i++) {
             char c = chars.charAt(i);
             if (c < 0x80) {
-                if (length == bytes.length) {
-                    ensure(n - i);
-                }
+                ensure(1);
                 bytes[length++] = (byte) c;
             } else {
                 i = appendNonAscii(chars, i, c);
@@ -128,11 +148,13 @@ public final class KeyBuffer {
             digits++;
         }
         ensure(digits);
+        byte[] b = bytes;
         int end = length + digits;
         long v = value;
         for (int i = end - 1; i >= length; i--) {
-            bytes[i] = (byte) ('0' + (v % 10));
-            v /= 10;
+            long quotient = v / 10;
+            b[i] = (byte) ('0' + (v - quotient * 10));
+            v = quotient;
         }
         length = end;
         return this;
@@ -167,7 +189,6 @@ public final class KeyBuffer {
         if (length + more > bytes.length) {
             int wanted = wordMultiple(Math.max(bytes.length * 2, length + more));
             bytes = Arrays.copyOf(bytes, wanted);
-            segment = MemorySegment.ofArray(bytes);
         }
     }
 }

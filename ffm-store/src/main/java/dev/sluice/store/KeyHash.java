@@ -1,6 +1,5 @@
 package dev.sluice.store;
 
-import java.lang.foreign.MemorySegment;
 
 /**
  * A keyed 64-bit hash of key bytes, after wyhash (Wang Yi): 16 bytes per 64x64->128-bit multiply, folded
@@ -12,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * dependent multiplies. The words are xored with seed-derived keys before they are multiplied, so nobody who
  * does not know the seed can choose a key word that zeroes a product.
  *
- * <p>Reads 8 bytes at a time, the last partial word too: {@link KeyBuffer} keeps its backing segment a
+ * <p>Reads 8 bytes at a time, the last partial word too: {@link KeyBuffer} keeps its backing array a
  * multiple of 8 bytes long, so the word that holds the last byte is always inside it; the bytes past the
  * key are masked off (they count as zeros, and the length is mixed in).
  */
@@ -32,9 +31,9 @@ final class KeyHash {
     }
 
     /**
-     * @param bytes holds the key from offset 0, and at least {@code length} rounded up to 8 bytes
+     * @param bytes holds the key from index 0, and is at least {@code length} rounded up to 8 bytes long
      */
-    static long hash(long key0, long key1, MemorySegment bytes, int length) {
+    static long hash(long key0, long key1, byte[] bytes, int length) {
         long s = key0;
         int i = 0;
         for (; length - i > 16; i += 16) {
@@ -46,7 +45,7 @@ final class KeyHash {
     }
 
     /** The key word at {@code offset}, with the bytes at or past {@code length} as zeros. */
-    private static long word(MemorySegment bytes, int offset, int length) {
+    private static long word(byte[] bytes, int offset, int length) {
         int left = length - offset;
         if (left >= 8) {
             return MemoryOrder.getKeyWord(bytes, offset);

@@ -2,6 +2,7 @@ package dev.sluice.store;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,7 +191,7 @@ public final class KeyedStore implements AutoCloseable {
             throw closedException(null);
         }
         try {
-            return acquire(key.backing(), length, limit, windowNanos, storeNanos(nowNanos), out);
+            return acquire(key.array(), length, limit, windowNanos, storeNanos(nowNanos), out);
         } catch (IllegalStateException e) {
             if (closed) {
                 throw closedException(e);
@@ -199,7 +200,7 @@ public final class KeyedStore implements AutoCloseable {
         }
     }
 
-    private boolean acquire(MemorySegment key, int length, long limit, long windowNanos, long now, AcquireResult out) {
+    private boolean acquire(byte[] key, int length, long limit, long windowNanos, long now, AcquireResult out) {
         long hash = KeyHash.hash(hashKey0, hashKey1, key, length);
         long home = hash & mask;
         int tag = SlotLayout.tagOf(hash);
@@ -397,7 +398,7 @@ public final class KeyedStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- index
 
-    private long findLive(MemorySegment key, int length, long home, int tag) {
+    private long findLive(byte[] key, int length, long home, int tag) {
         long liveTag = SlotLayout.liveWithTag(tag);
         for (int i = 0; i < SlotLayout.PROBE_WINDOW; i++) {
             long offset = SlotLayout.offset((home + i) & mask);
@@ -419,7 +420,7 @@ public final class KeyedStore implements AutoCloseable {
     }
 
     /** Compares the key of the record in {@code word}, valid only if the slot still holds {@code word} after. */
-    private int compareKey(long word, long slotOffset, MemorySegment key, int length) {
+    private int compareKey(long word, long slotOffset, byte[] key, int length) {
         boolean same = sameKeyBytes(SlotLayout.record(word) * recordStride, key, length);
         // The bytes just read are meaningful only if the record was not freed and reused meanwhile: the
         // fence keeps them before the re-read, and an unchanged word (its generation) proves no reuse.
@@ -437,7 +438,7 @@ public final class KeyedStore implements AutoCloseable {
      * (small enough to inline into the lookup); longer ones a loop. The caller's length is at most
      * maxKeyBytes, so only the record's key area is read. The record side is read racily (see compareKey).
      */
-    private boolean sameKeyBytes(long base, MemorySegment key, int length) {
+    private boolean sameKeyBytes(long base, byte[] key, int length) {
         if (MemoryOrder.getIntPlain(records, base + RecordLayout.KEY_LENGTH_OFFSET) != length) {
             return false;
         }
@@ -458,7 +459,7 @@ public final class KeyedStore implements AutoCloseable {
         return diff == 0;
     }
 
-    private boolean sameLongKeyBytes(long at, MemorySegment key, int length) {
+    private boolean sameLongKeyBytes(long at, byte[] key, int length) {
         for (int offset = 0; offset < length; offset += 8) {
             if (keyWordDiff(at, key, offset, length) != 0) {
                 return false;
@@ -468,13 +469,13 @@ public final class KeyedStore implements AutoCloseable {
     }
 
     /** The differing bits of the key word at {@code offset} (below {@code length}, or 0 for an empty key). */
-    private long keyWordDiff(long at, MemorySegment key, int offset, int length) {
+    private long keyWordDiff(long at, byte[] key, int offset, int length) {
         long diff = MemoryOrder.getKeyWord(key, offset) ^ MemoryOrder.getRecordKeyWord(records, at + offset);
         int left = length - offset;
         return left >= 8 ? diff : diff & KeyHash.lowBytesMask(left);
     }
 
-    private int insert(MemorySegment key, int length, long home, int tag, long limit, long windowNanos, long now,
+    private int insert(byte[] key, int length, long home, int tag, long limit, long windowNanos, long now,
             AcquireResult out) {
         int record = freeRecords.pop();
         if (record < 0) {
@@ -487,7 +488,7 @@ public final class KeyedStore implements AutoCloseable {
         long base = record * recordStride;
         long previous = MemoryOrder.getPlain(records, base);
         MemoryOrder.setIntPlain(records, base + RecordLayout.KEY_LENGTH_OFFSET, length);
-        MemorySegment.copy(key, 0, records, base + RecordLayout.KEY_OFFSET, length);
+        MemorySegment.copy(key, 0, records, ValueLayout.JAVA_BYTE, base + RecordLayout.KEY_OFFSET, length);
         long state;
         long remaining = limit - 1;
         long resetAfterNanos;
@@ -561,7 +562,7 @@ public final class KeyedStore implements AutoCloseable {
     }
 
     /** @return true when no other claim of the key beats the one at {@code distance} from home */
-    private boolean verify(MemorySegment key, int length, long home, int tag, int distance) {
+    private boolean verify(byte[] key, int length, long home, int tag, int distance) {
         for (int i = 0; i < probeWindow; i++) {
             if (i == distance) {
                 continue;
