@@ -77,6 +77,7 @@ public final class MemoryBackend implements Backend {
                 "keys", store.size(),
                 "capacity", store.capacity(),
                 "off_heap_bytes", store.offHeapBytes(),
+                "huge_page_bytes", store.hugePageBytes(),
                 "table_full", store.tableFullCount(),
                 "reclaimed", store.reclaimedCount());
     }

@@ -107,6 +107,7 @@ public final class KeyedStore implements AutoCloseable {
     private final long hashKey1;
     private final long graceNanos;
     private final long fixedBytes;
+    private final long hugePageBytes;
     private final FreeList freeRecords;
     private final AtomicLong origin;
     private final AtomicLong live = new AtomicLong();
@@ -136,8 +137,13 @@ public final class KeyedStore implements AutoCloseable {
                 ? (algorithm == StoreAlgorithm.SLIDING_WINDOW_LOG ? Builder.DEFAULT_RING_BUDGET_BYTES : 0)
                 : builder.memoryBudgetBytes - fixedBytes);
         this.arena = Arena.ofShared();
-        this.index = arena.allocate(slots * SlotLayout.SLOT_BYTES, SlotLayout.ALIGNMENT);
-        this.records = arena.allocate(maxKeys * recordStride, RecordLayout.ALIGNMENT);
+        NativeMemory.Table indexTable = NativeMemory.allocate(arena, slots * SlotLayout.SLOT_BYTES, SlotLayout.ALIGNMENT,
+                builder.hugePages);
+        NativeMemory.Table recordTable = NativeMemory.allocate(arena, maxKeys * recordStride, RecordLayout.ALIGNMENT,
+                builder.hugePages);
+        this.index = indexTable.segment();
+        this.records = recordTable.segment();
+        this.hugePageBytes = indexTable.hugePageBytes() + recordTable.hugePageBytes();
         MemorySegment freeHead = arena.allocate(64, 64);
         this.freeRecords = new FreeList(freeHead) {
             @Override
@@ -849,6 +855,16 @@ public final class KeyedStore implements AutoCloseable {
         return bytes;
     }
 
+    /**
+     * @return bytes of the index and records that were advised to use transparent huge pages: 0 when
+     *     {@link Builder#hugePages(boolean)} is off, the tables are smaller than one huge page, or this JVM
+     *     cannot ask (not Linux, or native access not enabled for this module). The kernel may still back
+     *     advised bytes with small pages.
+     */
+    public long hugePageBytes() {
+        return hugePageBytes;
+    }
+
     /** @return calls that ended {@link AcquireStatus#TABLE_FULL} since the store was built */
     public long tableFullCount() {
         return tableFull.get();
@@ -909,6 +925,7 @@ public final class KeyedStore implements AutoCloseable {
         private long reclaimGraceNanos = DEFAULT_RECLAIM_GRACE_NANOS;
         private long originNanos = UNSET_ORIGIN;
         private long hashSeed = ThreadLocalRandom.current().nextLong();
+        private boolean hugePages = true;
 
         private Builder(StoreAlgorithm algorithm) {
             this.algorithm = algorithm;
@@ -985,6 +1002,20 @@ public final class KeyedStore implements AutoCloseable {
          */
         public Builder hashSeed(long hashSeed) {
             this.hashSeed = hashSeed;
+            return this;
+        }
+
+        /**
+         * @param hugePages whether to ask the OS for transparent huge pages for the index and the records
+         *     (default true). On Linux with native access enabled for this module
+         *     ({@code --enable-native-access=dev.sluice.store}, or {@code ALL-UNNAMED} on the class path), each
+         *     table of 2 MiB or more is mapped 2 MiB-aligned and marked {@code MADV_HUGEPAGE}: fewer TLB misses
+         *     when there are millions of keys. Elsewhere the tables come from the arena as usual;
+         *     {@link KeyedStore#hugePageBytes()} tells which happened
+         * @return this builder
+         */
+        public Builder hugePages(boolean hugePages) {
+            this.hugePages = hugePages;
             return this;
         }
 

@@ -34,12 +34,21 @@ class CloseTest {
         long deadline = System.nanoTime() + StoreTesting.stressNanos() / 3;
         int iterations = 0;
         while (iterations < 30 || System.nanoTime() < deadline) {
-            closeOnce(algorithm, iterations++);
+            closeOnce(StoreTesting.builder(algorithm).maxKeys(256), iterations++);
         }
     }
 
-    private static void closeOnce(StoreAlgorithm algorithm, int iteration) throws Exception {
-        KeyedStore store = StoreTesting.builder(algorithm).maxKeys(256).reclaimGraceNanos(0).build();
+    /** Tables of 2 MiB and more are mapped with huge pages where the JVM may (NativeMemory): same guarantee. */
+    @ParameterizedTest
+    @EnumSource(StoreAlgorithm.class)
+    void closeWhileThreadsAcquireOnMappedTablesEndsOnlyInStoreIsClosed(StoreAlgorithm algorithm) throws Exception {
+        for (int iteration = 0; iteration < 10; iteration++) {
+            closeOnce(StoreTesting.builder(algorithm).maxKeys(1 << 17), iteration);
+        }
+    }
+
+    private static void closeOnce(KeyedStore.Builder builder, int iteration) throws Exception {
+        KeyedStore store = builder.reclaimGraceNanos(0).build();
         int threads = 4;
         CountDownLatch started = new CountDownLatch(threads);
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
