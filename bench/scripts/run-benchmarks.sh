@@ -174,6 +174,13 @@ sweep_cmd=(env SLUICE_JAVA_OPTS="$sweep_java_opts" ./sluice sweep "${sweep_opts[
 commands+=("$(printf '%q ' "${sweep_cmd[@]}")")
 echo "== ${sweep_cmd[*]}"
 "${sweep_cmd[@]}" | tee "$out/sweep.log"
+# The same comparison with the Java heap on transparent huge pages as well, so that the on-heap map gets the
+# TLB relief the store's tables get (the store's rows are measured again in this JVM).
+thp_cmd=(env SLUICE_JAVA_OPTS="$sweep_java_opts -XX:+UseTransparentHugePages" ./sluice sweep --min-keys 1e6 --max-keys 1e7
+    --impls sluice-store,onheap-fixed --checks 2M --budget 150s --out "$out/sweep-thp")
+commands+=("$(printf '%q ' "${thp_cmd[@]}")")
+echo "== ${thp_cmd[*]}"
+"${thp_cmd[@]}" | tee "$out/sweep-thp.log"
 
 t1=$(date +%s)
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

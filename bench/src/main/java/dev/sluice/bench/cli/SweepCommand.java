@@ -3,10 +3,13 @@ package dev.sluice.bench.cli;
 import dev.sluice.bench.peers.Impl;
 import dev.sluice.bench.sweep.KeyspaceSweep;
 import dev.sluice.bench.sweep.SweepChart;
+import dev.sluice.store.KeyedStore;
+import dev.sluice.store.StoreAlgorithm;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,10 +102,13 @@ final class SweepCommand {
         out.printf(Locale.ROOT, "sluice sweep: %s keys, sizes %s, %,d measured checks per size, budget %.0f s per implementation, max heap %,d MiB%n",
                 s.zipf() ? "Zipf (s=0.99)" : "uniform", s.sizes(), s.checksPerSize(), s.budgetSeconds(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        String pages = pages();
+        out.println(pages);
         out.println(headerLine());
         List<KeyspaceSweep.Row> rows = new KeyspaceSweep(s, out).run();
         try {
             Files.createDirectories(dir);
+            Files.writeString(dir.resolve("sweep-info.md"), pages + "\n", StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("sweep.csv"), csv(rows), StandardCharsets.UTF_8);
             write(dir, rows, s, out);
         } catch (IOException e) {
@@ -138,6 +144,21 @@ final class SweepCommand {
                     Long.parseLong(f[6]), Long.parseLong(f[7]), Double.parseDouble(f[8]), note));
         }
         return rows;
+    }
+
+    /**
+     * Which pages back the memory under test: the store's tables use transparent huge pages only with native
+     * access (a probe store says whether it got them), the Java heap only with -XX:+UseTransparentHugePages.
+     */
+    static String pages() {
+        boolean storeHuge;
+        try (KeyedStore probe = KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).maxKeys(1 << 16).build()) {
+            storeHuge = probe.hugePageBytes() > 0;
+        }
+        boolean heapHuge = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTransparentHugePages");
+        return "Pages: the off-heap store's tables on " + (storeHuge ? "transparent huge pages (MADV_HUGEPAGE)"
+                : "small pages (huge pages need Linux and --enable-native-access)") + "; the Java heap on "
+                + (heapHuge ? "transparent huge pages (-XX:+UseTransparentHugePages)" : "the JVM's default small pages") + ".";
     }
 
     private static String headerLine() {

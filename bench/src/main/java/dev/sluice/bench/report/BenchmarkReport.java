@@ -455,6 +455,14 @@ public final class BenchmarkReport {
                         .append("difference as approximate.\n\n");
             }
         }
+        Path thp = dir.resolve("sweep-thp");
+        if (Files.exists(thp.resolve("sweep.md"))) {
+            b.append("### With the Java heap on huge pages too\n\n").append(SWEEP_THP_METHOD);
+            if (Files.exists(thp.resolve("sweep-info.md"))) {
+                b.append(Files.readString(thp.resolve("sweep-info.md"), StandardCharsets.UTF_8)).append('\n');
+            }
+            b.append(Files.readString(thp.resolve("sweep.md"), StandardCharsets.UTF_8)).append('\n');
+        }
         if (Files.exists(png)) {
             Path target = doc.toAbsolutePath().getParent().resolve("benchmarks-sweep.png");
             Files.copy(png, target, StandardCopyOption.REPLACE_EXISTING);
@@ -522,6 +530,14 @@ public final class BenchmarkReport {
             collections during charging and measuring (explicit ones for the heap reading excluded). `sluice-store`
             drives the off-heap store directly, sized for the keyspace and with keys built into a reused byte
             buffer; the other rows use the same key strings.
+
+            """;
+
+    static final String SWEEP_THP_METHOD = """
+            The store maps its tables with transparent huge pages (see `docs/memory-layout.md`), which spares most
+            of the TLB misses of random access over hundreds of megabytes; an on-heap map gets the same relief only
+            when the JVM is started with `-XX:+UseTransparentHugePages`. This second sweep runs both in a JVM
+            with that flag, at 1 and 10 million keys, so that the comparison does not rest on page size.
 
             """;
 
