@@ -18,8 +18,6 @@ import java.util.HexFormat;
 final class LimitScript {
     /** Integers each key contributes to a script's reply: allowed, remaining, reset-after ns, retry-after ns. */
     static final int REPLY_WIDTH = 4;
-    /** Arguments before the per-key pairs: time in µs, server-time flag, sliding-window member. */
-    static final int FIXED_ARGS = 3;
 
     private final String resource;
     private final String source;

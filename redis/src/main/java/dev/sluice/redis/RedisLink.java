@@ -8,11 +8,11 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -56,9 +56,11 @@ final class RedisLink implements AutoCloseable {
     private record Attempt(long startedNanos, CompletableFuture<Connected> connected) {
     }
 
-    /** An open connection and its asynchronous scripting commands. */
-    record Connected(StatefulConnection<String, String> connection,
-            RedisScriptingAsyncCommands<String, String> commands) {
+    /**
+     * An open connection and its asynchronous commands. Keys and values are bytes: the backend encodes keys once
+     * and writes numbers as ASCII digits itself, so Lettuce copies bytes and converts nothing.
+     */
+    record Connected(StatefulConnection<byte[], byte[]> connection, BaseRedisAsyncCommands<byte[], byte[]> commands) {
     }
 
     private RedisLink(ClientResources resources, AbstractRedisClient client, RedisURI standaloneUri,
@@ -151,11 +153,11 @@ final class RedisLink implements AutoCloseable {
             // Lettuce's cluster connectAsync expects the topology loaded; load it first, without blocking.
             // Loading the script on every master also opens the per-node connections before the first check.
             f = clusterClient.refreshPartitionsAsync().toCompletableFuture()
-                    .thenCompose(loaded -> clusterClient.connectAsync(StringCodec.UTF8))
+                    .thenCompose(loaded -> clusterClient.connectAsync(ByteArrayCodec.INSTANCE))
                     .thenCompose(c -> warm(c.async().upstream().commands().scriptLoad(scriptSource)
                             .toCompletableFuture(), new Connected(c, c.async())));
         } else {
-            f = ((RedisClient) client).connectAsync(StringCodec.UTF8, standaloneUri).toCompletableFuture()
+            f = ((RedisClient) client).connectAsync(ByteArrayCodec.INSTANCE, standaloneUri).toCompletableFuture()
                     .thenCompose(c -> warm(c.async().scriptLoad(scriptSource).toCompletableFuture(),
                             new Connected(c, c.async())));
         }

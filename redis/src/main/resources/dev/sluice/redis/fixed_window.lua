@@ -1,23 +1,19 @@
--- Sluice fixed window. Contract: docs/redis.md, "fixed_window.lua".
--- KEYS[i]   one key per dimension: a string holding the count.
--- ARGV[1]   the client's time, integer microseconds since the Unix epoch
--- ARGV[2]   "1": take the time from Redis TIME instead of ARGV[1]
--- ARGV[3]   unused by this script (the request's unique member for the sliding window)
--- ARGV[2+2i], ARGV[3+2i]   key i's limit and window in whole seconds
--- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in key order.
+-- Sluice fixed window. Contract: docs/redis.md, "Scripts" and "fixed_window.lua".
+-- One call evaluates one or more checks, in order, exactly as if each were its own call.
+-- KEYS      every key of every check, check after check; each key a string holding the count
+-- ARGV[1]   "1": take the time from Redis TIME (read once per call) instead of each check's time
+-- then, per check: its time (integer microseconds since the Unix epoch), its unique member (unused here),
+--           its number of keys c, and c pairs: the key's limit and window in whole seconds
+-- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
+-- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged).
 --
 -- The window of a key ends at the key's absolute expiry, set with PXAT when the count is created (the same
 -- instant as EXPIRE window when client and server clocks agree). The script decides from the request's time
 -- whether that window has ended, so a request that arrives after the window's end starts a new window even
 -- when Redis has not yet deleted the key.
 
-local function now_micros()
-  if ARGV[2] == '1' then
-    local t = redis.call('TIME')
-    return tonumber(t[1]) * 1000000 + tonumber(t[2])
-  end
-  return tonumber(ARGV[1])
-end
+local ceil = math.ceil
+local call = redis.call
 
 -- The key's absolute expiry in milliseconds, -1 when it has none, -2 when it does not exist.
 local function expiry_millis(key)
@@ -26,50 +22,81 @@ local function expiry_millis(key)
     return at
   end
   -- Redis before 7.0: derive it from PTTL and the server's clock.
-  local ttl = redis.call('PTTL', key)
+  local ttl = call('PTTL', key)
   if ttl < 0 then
     return ttl
   end
-  local t = redis.call('TIME')
+  local t = call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + ttl
 end
 
-local now = now_micros()
 local out = {}
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local window = tonumber(ARGV[3 + 2 * i]) * 1000000
-  local count = tonumber(redis.call('GET', key))
-  local ends = -2
-  if count ~= nil then
-    ends = expiry_millis(key)
-  end
-  local fresh = count == nil or ends == -2 or (ends >= 0 and now >= ends * 1000)
-  if fresh then
-    count = 0
-    ends = math.ceil((now + window) / 1000)
-  elseif ends == -1 then
-    -- A count without an expiry (a writer stopped between INCR and EXPIRE): give it this window.
-    ends = math.ceil((now + window) / 1000)
-    redis.call('PEXPIREAT', key, ends)
-  end
-  local reset = (ends * 1000 - now) * 1000
-  if count < limit then
-    count = count + 1
-    if fresh then
-      redis.call('SET', key, count, 'PXAT', ends)
-    else
-      redis.call('INCR', key)
+
+-- Charges one check: its c keys from KEYS[k + 1], their limits and windows from ARGV[a], its answers to
+-- out[o + 1]. Run under pcall, so that an error (a key of another type) fails this check alone.
+local function charge(now, member, k, a, o, c)
+  for j = 1, c do
+    local r = o + 4 * j - 4
+    local key = KEYS[k + j]
+    local limit = tonumber(ARGV[a + 2 * j - 2])
+    local window = tonumber(ARGV[a + 2 * j - 1]) * 1000000
+    local count = tonumber(call('GET', key))
+    local ends = -2
+    if count ~= nil then
+      ends = expiry_millis(key)
     end
-    out[#out + 1] = 1
-    out[#out + 1] = limit - count
-    out[#out + 1] = reset
-    out[#out + 1] = 0
-  else
-    out[#out + 1] = 0
-    out[#out + 1] = 0
-    out[#out + 1] = reset
-    out[#out + 1] = reset
+    local fresh = count == nil or ends == -2 or (ends >= 0 and now >= ends * 1000)
+    if fresh then
+      count = 0
+      ends = ceil((now + window) / 1000)
+    elseif ends == -1 then
+      -- A count without an expiry (a writer stopped between INCR and EXPIRE): give it this window.
+      ends = ceil((now + window) / 1000)
+      call('PEXPIREAT', key, ends)
+    end
+    local reset = (ends * 1000 - now) * 1000
+    if count < limit then
+      count = count + 1
+      if fresh then
+        call('SET', key, count, 'PXAT', ends)
+      else
+        call('INCR', key)
+      end
+      out[r + 1] = 1
+      out[r + 2] = limit - count
+      out[r + 3] = reset
+      out[r + 4] = 0
+    else
+      out[r + 1] = 0
+      out[r + 2] = 0
+      out[r + 3] = reset
+      out[r + 4] = reset
+    end
   end
+end
+
+local server_now
+if ARGV[1] == '1' then
+  local t = call('TIME')
+  server_now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local o = 0
+local k = 0
+local a = 2
+local argc = #ARGV
+while a <= argc do
+  local c = tonumber(ARGV[a + 2])
+  if not pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c) then
+    -- allowed = 2: the script failed this check; the other fields are 0.
+    for j = o + 1, o + 4 * c, 4 do
+      out[j] = 2
+      out[j + 1] = 0
+      out[j + 2] = 0
+      out[j + 3] = 0
+    end
+  end
+  k = k + c
+  a = a + 3 + 2 * c
+  o = o + 4 * c
 end
 return out

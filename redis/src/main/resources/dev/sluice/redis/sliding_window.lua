@@ -1,58 +1,85 @@
--- Sluice sliding window (log). Contract: docs/redis.md, "sliding_window.lua".
--- KEYS[i]   one key per dimension: a sorted set, one member per admitted request, score = its time in
---           seconds (fractional, microsecond precision)
--- ARGV[1]   the client's time, integer microseconds since the Unix epoch
--- ARGV[2]   "1": take the time from Redis TIME instead of ARGV[1]
--- ARGV[3]   the request's member, unique across every instance, process and host
--- ARGV[2+2i], ARGV[3+2i]   key i's limit and window in whole seconds
--- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in key order.
+-- Sluice sliding window (log). Contract: docs/redis.md, "Scripts" and "sliding_window.lua".
+-- One call evaluates one or more checks, in order, exactly as if each were its own call.
+-- KEYS      every key of every check, check after check; each key a sorted set, one member per admitted
+--           request, score = its time in seconds (fractional, microsecond precision)
+-- ARGV[1]   "1": take the time from Redis TIME (read once per call) instead of each check's time
+-- then, per check: its time (integer microseconds since the Unix epoch), its member (unique across every
+--           instance, process and host), its number of keys c, and c pairs: the key's limit and window in
+--           whole seconds
+-- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
+-- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged).
 --
 -- A request is admitted iff fewer than limit members have a score in (now - window, now]. Refused requests
 -- are not recorded. Scores are written as decimal strings with six fractional digits, so that they and the
 -- trimming bound parse to the same doubles and the comparisons are exact to the microsecond.
 
-local function now_micros()
-  if ARGV[2] == '1' then
-    local t = redis.call('TIME')
-    return tonumber(t[1]) * 1000000 + tonumber(t[2])
-  end
-  return tonumber(ARGV[1])
-end
+local floor = math.floor
+local call = redis.call
 
 local function seconds(micros)
-  return string.format('%d.%06d', math.floor(micros / 1000000), micros % 1000000)
+  return string.format('%d.%06d', floor(micros / 1000000), micros % 1000000)
 end
 
 local function micros_of(score)
-  return math.floor(tonumber(score) * 1000000 + 0.5)
+  return floor(tonumber(score) * 1000000 + 0.5)
 end
 
-local now = now_micros()
-local now_seconds = seconds(now)
-local member = ARGV[3]
 local out = {}
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local window = tonumber(ARGV[3 + 2 * i]) * 1000000
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', seconds(now - window))
-  local count = redis.call('ZCARD', key)
-  if count < limit then
-    redis.call('ZADD', key, now_seconds, member)
-    redis.call('PEXPIRE', key, window / 1000 + 1000)
-    count = count + 1
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    out[#out + 1] = 1
-    out[#out + 1] = limit - count
-    out[#out + 1] = (micros_of(oldest[2]) + window - now) * 1000
-    out[#out + 1] = 0
-  else
-    -- Admitting again needs count - limit + 1 members to leave: the one at rank count - limit is the last.
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-    local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-    out[#out + 1] = 0
-    out[#out + 1] = 0
-    out[#out + 1] = (micros_of(oldest[2]) + window - now) * 1000
-    out[#out + 1] = (micros_of(freeing[2]) + window - now) * 1000
+
+-- Charges one check: its c keys from KEYS[k + 1], their limits and windows from ARGV[a], its answers to
+-- out[o + 1]. Run under pcall, so that an error (a key of another type) fails this check alone.
+local function charge(now, member, k, a, o, c)
+  local now_seconds = seconds(now)
+  for j = 1, c do
+    local r = o + 4 * j - 4
+    local key = KEYS[k + j]
+    local limit = tonumber(ARGV[a + 2 * j - 2])
+    local window = tonumber(ARGV[a + 2 * j - 1]) * 1000000
+    call('ZREMRANGEBYSCORE', key, '-inf', seconds(now - window))
+    local count = call('ZCARD', key)
+    if count < limit then
+      call('ZADD', key, now_seconds, member)
+      call('PEXPIRE', key, window / 1000 + 1000)
+      count = count + 1
+      local oldest = call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      out[r + 1] = 1
+      out[r + 2] = limit - count
+      out[r + 3] = (micros_of(oldest[2]) + window - now) * 1000
+      out[r + 4] = 0
+    else
+      -- Admitting again needs count - limit + 1 members to leave: the one at rank count - limit is the last.
+      local oldest = call('ZRANGE', key, 0, 0, 'WITHSCORES')
+      local freeing = call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+      out[r + 1] = 0
+      out[r + 2] = 0
+      out[r + 3] = (micros_of(oldest[2]) + window - now) * 1000
+      out[r + 4] = (micros_of(freeing[2]) + window - now) * 1000
+    end
   end
+end
+
+local server_now
+if ARGV[1] == '1' then
+  local t = call('TIME')
+  server_now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local o = 0
+local k = 0
+local a = 2
+local argc = #ARGV
+while a <= argc do
+  local c = tonumber(ARGV[a + 2])
+  if not pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c) then
+    -- allowed = 2: the script failed this check; the other fields are 0.
+    for j = o + 1, o + 4 * c, 4 do
+      out[j] = 2
+      out[j + 1] = 0
+      out[j + 2] = 0
+      out[j + 3] = 0
+    end
+  end
+  k = k + c
+  a = a + 3 + 2 * c
+  o = o + 4 * c
 end
 return out

@@ -1,10 +1,12 @@
--- Sluice token bucket. Contract: docs/redis.md, "token_bucket.lua".
--- KEYS[i]   one key per dimension: a hash with fields tokens (float) and last_refill (seconds, float)
--- ARGV[1]   the client's time, integer microseconds since the Unix epoch
--- ARGV[2]   "1": take the time from Redis TIME instead of ARGV[1]
--- ARGV[3]   unused by this script (the request's unique member for the sliding window)
--- ARGV[2+2i], ARGV[3+2i]   key i's capacity (limit) and refill window in whole seconds
--- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in key order.
+-- Sluice token bucket. Contract: docs/redis.md, "Scripts" and "token_bucket.lua".
+-- One call evaluates one or more checks, in order, exactly as if each were its own call.
+-- KEYS      every key of every check, check after check; each key a hash with fields tokens (float) and
+--           last_refill (seconds, float)
+-- ARGV[1]   "1": take the time from Redis TIME (read once per call) instead of each check's time
+-- then, per check: its time (integer microseconds since the Unix epoch), its unique member (unused here),
+--           its number of keys c, and c pairs: the key's capacity (limit) and refill window in whole seconds
+-- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
+-- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged).
 --
 -- Capacity = limit, refilled continuously at limit per window; a new bucket starts full. The arithmetic is
 -- exact: the level is held as nanoseconds of refill ("credit"), one token being worth
@@ -14,21 +16,13 @@
 -- is, so frequent callers cannot starve the refill. A last_refill later than now (another writer's clock
 -- ahead) adds nothing and stays.
 
-local function now_micros()
-  if ARGV[2] == '1' then
-    local t = redis.call('TIME')
-    return tonumber(t[1]) * 1000000 + tonumber(t[2])
-  end
-  return tonumber(ARGV[1])
-end
-
-local function seconds(micros)
-  return string.format('%d.%06d', math.floor(micros / 1000000), micros % 1000000)
-end
+local floor = math.floor
+local format = string.format
+local call = redis.call
 
 -- floor(a / b) for non-negative integers below 2^53, corrected for the rounding of the division.
 local function idiv(a, b)
-  local q = math.floor(a / b)
+  local q = floor(a / b)
   if q * b > a then
     q = q - 1
   elseif (q + 1) * b <= a then
@@ -37,45 +31,85 @@ local function idiv(a, b)
   return q
 end
 
-local now = now_micros()
 local out = {}
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 + 2 * i])
-  local window = tonumber(ARGV[3 + 2 * i]) * 1000000000
-  local interval = idiv(window + limit - 1, limit)
-  local capacity = limit * interval
-  local state = redis.call('HMGET', key, 'tokens', 'last_refill')
-  local tokens = tonumber(state[1])
-  local last = tonumber(state[2])
-  local credit
-  if tokens == nil or last == nil then
-    credit = capacity
-    last = now
-  else
-    credit = math.min(capacity, math.max(0, math.floor(tokens * interval + 0.5)))
-    last = math.floor(last * 1000000 + 0.5)
-    if now > last then
-      credit = math.min(capacity, credit + (now - last) * 1000)
+
+-- Charges one check: its c keys from KEYS[k + 1], their limits and windows from ARGV[a], its answers to
+-- out[o + 1]. Run under pcall, so that an error (a key of another type) fails this check alone.
+local function charge(now, member, k, a, o, c)
+  for j = 1, c do
+    local r = o + 4 * j - 4
+    local key = KEYS[k + j]
+    local limit = tonumber(ARGV[a + 2 * j - 2])
+    local window = tonumber(ARGV[a + 2 * j - 1]) * 1000000000
+    local interval = idiv(window + limit - 1, limit)
+    local capacity = limit * interval
+    local state = call('HMGET', key, 'tokens', 'last_refill')
+    local tokens = tonumber(state[1])
+    local last = tonumber(state[2])
+    local credit
+    if tokens == nil or last == nil then
+      credit = capacity
       last = now
+    else
+      credit = floor(tokens * interval + 0.5)
+      if credit > capacity then
+        credit = capacity
+      elseif credit < 0 then
+        credit = 0
+      end
+      last = floor(last * 1000000 + 0.5)
+      if now > last then
+        credit = credit + (now - last) * 1000
+        if credit > capacity then
+          credit = capacity
+        end
+        last = now
+      end
+    end
+    local lag = (last - now) * 1000
+    local allowed = credit >= interval
+    if allowed then
+      credit = credit - interval
+    end
+    call('HSET', key, 'tokens', format('%.17g', credit / interval),
+      'last_refill', format('%d.%06d', floor(last / 1000000), last % 1000000))
+    call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
+    if allowed then
+      out[r + 1] = 1
+      out[r + 2] = idiv(credit, interval)
+      out[r + 3] = lag + capacity - credit
+      out[r + 4] = 0
+    else
+      out[r + 1] = 0
+      out[r + 2] = 0
+      out[r + 3] = lag + capacity - credit
+      out[r + 4] = lag + interval - credit
     end
   end
-  local lag = (last - now) * 1000
-  local allowed = credit >= interval
-  if allowed then
-    credit = credit - interval
+end
+
+local server_now
+if ARGV[1] == '1' then
+  local t = call('TIME')
+  server_now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local o = 0
+local k = 0
+local a = 2
+local argc = #ARGV
+while a <= argc do
+  local c = tonumber(ARGV[a + 2])
+  if not pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c) then
+    -- allowed = 2: the script failed this check; the other fields are 0.
+    for j = o + 1, o + 4 * c, 4 do
+      out[j] = 2
+      out[j + 1] = 0
+      out[j + 2] = 0
+      out[j + 3] = 0
+    end
   end
-  redis.call('HSET', key, 'tokens', string.format('%.17g', credit / interval), 'last_refill', seconds(last))
-  redis.call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
-  if allowed then
-    out[#out + 1] = 1
-    out[#out + 1] = idiv(credit, interval)
-    out[#out + 1] = lag + capacity - credit
-    out[#out + 1] = 0
-  else
-    out[#out + 1] = 0
-    out[#out + 1] = 0
-    out[#out + 1] = lag + capacity - credit
-    out[#out + 1] = lag + interval - credit
-  end
+  k = k + c
+  a = a + 3 + 2 * c
+  o = o + 4 * c
 end
 return out

@@ -1,0 +1,139 @@
+package dev.sluice.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sluice.Algorithm;
+import dev.sluice.Decision;
+import dev.sluice.FailMode;
+import dev.sluice.LimiterConfig;
+import dev.sluice.RateLimiter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Checks that arrive while a script call is in flight share the next call, and each still gets the decision it
+ * would have got alone. A suspended Redis holds the first call in flight, so the checks submitted after it are
+ * queued behind it, deterministically, and go out together when Redis resumes.
+ */
+class RedisCoalescingTest {
+    private static final Duration LONG_TIMEOUT = Duration.ofSeconds(10);
+
+    /** user, tenant, tool of a request. */
+    private record Request(String user, String tenant, String tool) {
+    }
+
+    private static List<Request> requests() {
+        List<Request> out = new ArrayList<>();
+        for (int i = 0; i < 14; i++) {
+            out.add(new Request(i % 3 == 0 ? "bob" : "alice", i % 4 == 0 ? null : "acme", i % 2 == 0 ? "search" : null));
+        }
+        return out;
+    }
+
+    private static LimiterConfig config(String url, Algorithm algorithm, String prefix, FailMode failMode,
+            Duration timeout) {
+        return LimiterConfig.builder().backend("redis").redisUrl(url).redisKeyPrefix(prefix).algorithm(algorithm)
+                .byUser("3/m").byTenant("5/m").byTool("search", "4/m").failMode(failMode).redisCommandTimeout(timeout)
+                .build();
+    }
+
+    private static String describe(Decision d) {
+        return d.status() + " remaining=" + d.remaining();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void checksQueuedBehindACallShareOneCallAndGetTheDecisionsOfSequentialChecks(Algorithm algorithm) {
+        try (LocalRedis redis = LocalRedis.start();
+                RespClient cli = redis.client();
+                RateLimiter sequential = RateLimiter.create(config(redis.url(), algorithm, "seq", FailMode.CLOSED,
+                        LONG_TIMEOUT));
+                RateLimiter coalesced = RateLimiter.create(config(redis.url(), algorithm, "co", FailMode.CLOSED,
+                        LONG_TIMEOUT))) {
+            List<String> expected = new ArrayList<>();
+            for (Request r : requests()) {
+                expected.add(describe(sequential.check(r.user(), r.tenant(), r.tool())));
+            }
+            cli.call("CONFIG", "RESETSTAT");
+            long callsBefore = coalesced.stats().backend().get("script_calls");
+            List<CompletableFuture<Decision>> pending = new ArrayList<>();
+            redis.suspend();
+            try {
+                for (Request r : requests()) {
+                    pending.add(coalesced.checkAsync(r.user(), r.tenant(), r.tool()).toCompletableFuture());
+                }
+            } finally {
+                redis.resume();
+            }
+            List<String> actual = new ArrayList<>();
+            for (CompletableFuture<Decision> f : pending) {
+                actual.add(describe(f.join()));
+            }
+            assertEquals(expected, actual, "decisions, in request order");
+            // The first request's call, then one call for the 13 queued behind it.
+            Map<String, Long> calls = LocalRedis.commandCalls(cli);
+            assertEquals(2L, calls.get("evalsha"), calls.toString());
+            assertEquals(2, coalesced.stats().backend().get("script_calls") - callsBefore);
+            assertEquals(requests().size(), coalesced.stats().backend().get("script_call_checks"),
+                    "every check carried by exactly one call");
+            assertEquals(requests().size(), coalesced.stats().backend().get("checks"));
+        }
+    }
+
+    @Test
+    void everyCheckOfACallThatTimesOutGetsItsFailMode() {
+        Duration timeout = Duration.ofMillis(300);
+        try (LocalRedis redis = LocalRedis.start();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), Algorithm.FIXED_WINDOW, "rl",
+                        FailMode.CLOSED, timeout))) {
+            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
+            List<CompletableFuture<Decision>> pending = new ArrayList<>();
+            redis.suspend();
+            try {
+                for (Request r : requests()) {
+                    pending.add(limiter.checkAsync(r.user(), r.tenant(), r.tool()).toCompletableFuture());
+                }
+                for (CompletableFuture<Decision> f : pending) {
+                    assertEquals(Decision.Status.FAILED_CLOSED, f.join().status());
+                }
+            } finally {
+                redis.resume();
+            }
+            assertEquals(requests().size(), limiter.stats().failedClosed());
+            assertEquals(requests().size(), limiter.stats().backend().get("timeouts"));
+        }
+    }
+
+    @Test
+    void aKeyOfAnotherTypeFailsOnlyItsOwnCheckInASharedCall() {
+        try (LocalRedis redis = LocalRedis.start();
+                RespClient cli = redis.client();
+                RateLimiter limiter = RateLimiter.create(config(redis.url(), Algorithm.FIXED_WINDOW, "rl",
+                        FailMode.CLOSED, LONG_TIMEOUT))) {
+            cli.call("HSET", "rl:user:mallory:60", "tokens", "3");
+            cli.call("CONFIG", "RESETSTAT");
+            CompletableFuture<Decision> first;
+            CompletableFuture<Decision> bad;
+            CompletableFuture<Decision> after;
+            redis.suspend();
+            try {
+                first = limiter.checkAsync("alice", null, null).toCompletableFuture();
+                bad = limiter.checkAsync("mallory", null, null).toCompletableFuture();
+                after = limiter.checkAsync("bob", null, null).toCompletableFuture();
+            } finally {
+                redis.resume();
+            }
+            assertEquals("ALLOWED remaining=2", describe(first.join()));
+            assertEquals(Decision.Status.FAILED_CLOSED, bad.join().status());
+            assertEquals("ALLOWED remaining=2", describe(after.join()));
+            assertEquals(2L, LocalRedis.commandCalls(cli).get("evalsha"), "mallory and bob shared the second call");
+            assertEquals(1, limiter.stats().backend().get("failures"));
+        }
+    }
+}
