@@ -71,15 +71,35 @@ final class LocalRedisServer implements AutoCloseable {
 
     /** @return {@code INFO commandstats} as command name → calls, e.g. {@code evalsha → 12} */
     Map<String, Long> commandCalls() {
-        Map<String, Long> calls = new TreeMap<>();
+        return commandStat("calls");
+    }
+
+    /** @return {@code INFO commandstats} as command name → microseconds Redis spent in it, e.g. {@code evalsha → 96} */
+    Map<String, Long> commandMicros() {
+        return commandStat("usec");
+    }
+
+    /** @return the CPU time redis-server has used since it started ({@code INFO cpu}: user + system), in µs */
+    long cpuMicros() {
+        double seconds = 0;
+        for (String line : call("INFO", "cpu").split("\r\n")) {
+            if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+            }
+        }
+        return Math.round(seconds * 1e6);
+    }
+
+    private Map<String, Long> commandStat(String field) {
+        Map<String, Long> values = new TreeMap<>();
         for (String line : call("INFO", "commandstats").split("\r\n")) {
             if (line.startsWith("cmdstat_")) {
                 String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                int at = line.indexOf("calls=") + "calls=".length();
-                calls.put(name, Long.parseLong(line.substring(at, line.indexOf(',', at))));
+                int at = line.indexOf(field + "=") + field.length() + 1;
+                values.put(name, Long.parseLong(line.substring(at, line.indexOf(',', at))));
             }
         }
-        return calls;
+        return values;
     }
 
     /** Kills the server's pid and deletes its directory. */

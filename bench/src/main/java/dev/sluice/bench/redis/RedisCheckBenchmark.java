@@ -46,7 +46,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <ul>
  *   <li>{@code sluice-token}, {@code sluice-fixed}: {@code RateLimiter} with {@code backend: redis}, token bucket
  *       or fixed window, on the zero-allocation {@code check(user, tenant, tool, Decision)} with a decision per
- *       thread; one {@code EVALSHA} per check.
+ *       thread; one round trip per check: each check is carried by one {@code EVALSHA}, which concurrent checks
+ *       share (coalescing, {@code docs/redis.md}).
  *   <li>{@code bucket4j}: Bucket4j 8.19.0 {@code LettuceBasedProxyManager} (compare-and-swap) on one shared
  *       {@code StatefulRedisConnection<byte[], byte[]>}, one {@code BucketProxy} per key built once, each with a
  *       {@code BucketConfiguration} of the same rate; a check is {@code tryConsume(1)}: {@code GET} the state,
@@ -62,9 +63,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * that pid at the end. Round trips: {@code INFO commandstats} before and after the trial (warm-up included),
  * divided by the checks the benchmark counted; commands a script runs inside Redis cost no round trip and are
  * subtracted (Sluice's scripts call only the commands of {@link #SLUICE_SCRIPT_CALLS}; Bucket4j's scripts call
- * {@code SET NX PX} on a new key, or {@code GET} and, when it matches, {@code PSETEX}). The result is printed at the
- * end of the trial and, with {@code -jvmArgsAppend -Dsluice.bench.redis.stats=FILE}, appended to FILE as
- * {@code impl,threads,mode,checks,round_trips_per_check,commands_per_check}.
+ * {@code SET NX PX} on a new key, or {@code GET} and, when it matches, {@code PSETEX}); Sluice's round trips per
+ * check come from its backend's counters instead ({@link RoundTrips}). Where the CPU went: {@link TrialLoad}. The
+ * result is printed at the end of the trial and, with {@code -jvmArgsAppend -Dsluice.bench.redis.stats=FILE},
+ * appended to FILE as {@code impl,threads,mode,checks,round_trips_per_check,commands_per_check,
+ * server_cpu_us_per_check,client_cpu_us_per_check,server_busy,server_us_per_call}.
  *
  * <pre>
  * ./sluice jmh RedisCheckBenchmark -t 8 -bm thrpt -tu s
@@ -105,6 +108,7 @@ public class RedisCheckBenchmark {
         final AtomicInteger seeds = new AtomicInteger();
         private long failuresSeen;
         private Map<String, Long> before;
+        private TrialLoad.Reading loadBefore;
         private String threads;
         private String mode;
 
@@ -147,6 +151,7 @@ public class RedisCheckBenchmark {
                 default -> throw new IllegalArgumentException("impl: unknown \"" + impl + "\"");
             }
             before = server.commandCalls();
+            loadBefore = TrialLoad.Reading.of(server);
         }
 
         /** An iteration in which Sluice failed open measured the failure path: it fails, and is not reported. */
@@ -166,7 +171,14 @@ public class RedisCheckBenchmark {
         @TearDown(Level.Trial)
         public void close() {
             try {
-                report(RoundTrips.of(impl, before, server.commandCalls(), checks.sum()));
+                TrialLoad.Reading loadAfter = TrialLoad.Reading.of(server);
+                double carried = Double.NaN;
+                if (limiter != null) {
+                    Map<String, Long> backend = limiter.stats().backend();
+                    carried = backend.get("script_call_checks") / (double) backend.get("checks");
+                }
+                RoundTrips trips = RoundTrips.of(impl, before, loadAfter.calls(), checks.sum(), carried);
+                report(trips, TrialLoad.of(loadBefore, loadAfter, trips));
             } finally {
                 if (limiter != null) {
                     limiter.close();
@@ -179,14 +191,17 @@ public class RedisCheckBenchmark {
             }
         }
 
-        private void report(RoundTrips trips) {
-            System.out.printf(java.util.Locale.ROOT, "%n%s, %s threads, %s: %s%n", impl, threads, mode, trips.describe());
+        private void report(RoundTrips trips, TrialLoad load) {
+            System.out.printf(java.util.Locale.ROOT, "%n%s, %s threads, %s: %s%n%s, %s threads, %s: %s%n", impl, threads,
+                    mode, trips.describe(), impl, threads, mode, load.describe());
             String file = System.getProperty("sluice.bench.redis.stats");
             if (file == null || file.isBlank()) {
                 return;
             }
             String line = String.join(",", impl, threads, mode, Long.toString(trips.checks()),
-                    String.format(java.util.Locale.ROOT, "%.4f", trips.perCheck()), trips.commandsPerCheck()) + "\n";
+                    String.format(java.util.Locale.ROOT, "%.4f", trips.perCheck()), trips.commandsPerCheck(),
+                    String.format(java.util.Locale.ROOT, "%.2f,%.2f,%.3f", load.cpuMicrosPerCheck(),
+                            load.clientCpuMicrosPerCheck(), load.busy()), load.microsPerCallText()) + "\n";
             try {
                 Files.writeString(Path.of(file), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
