@@ -1,6 +1,7 @@
 package dev.sluice.internal;
 
 import dev.sluice.Algorithm;
+import dev.sluice.Dimension;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
@@ -10,6 +11,7 @@ import dev.sluice.store.AcquireStatus;
 import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,9 @@ import java.util.Map;
 public final class MemoryBackend implements Backend {
     /** The most off-heap memory sliding-window rings take unless {@code memory_budget_bytes} says otherwise. */
     public static final long MAX_DEFAULT_RING_BUDGET_BYTES = 4L << 30;
+
+    /** {@code <dimension>:} for each dimension, by ordinal: encoded once rather than on every request. */
+    private static final byte[][] KEY_PREFIXES = keyPrefixes();
 
     private final KeyedStore store;
 
@@ -57,7 +62,7 @@ public final class MemoryBackend implements Backend {
         long now = batch.monotonicNanos();
         for (int i = 0; i < batch.size(); i++) {
             Rate rate = batch.rate(i);
-            key.clear().appendUtf8(batch.dimension(i).key()).append((byte) ':').appendUtf8(batch.value(i))
+            key.clear().append(KEY_PREFIXES[batch.dimension(i).ordinal()]).appendUtf8(batch.value(i))
                     .append((byte) ':').appendDecimal(rate.windowSeconds());
             store.acquire(key, rate.count(), rate.windowNanos(), now, result);
             AcquireStatus status = result.status();
@@ -141,6 +146,15 @@ public final class MemoryBackend implements Backend {
                     + " s exceeds the embedded backend's longest window of "
                     + KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L + " s");
         }
+    }
+
+    private static byte[][] keyPrefixes() {
+        Dimension[] dimensions = Dimension.values();
+        byte[][] prefixes = new byte[dimensions.length][];
+        for (Dimension dimension : dimensions) {
+            prefixes[dimension.ordinal()] = (dimension.key() + ":").getBytes(StandardCharsets.UTF_8);
+        }
+        return prefixes;
     }
 
     private static Scratch attach(Batch batch) {

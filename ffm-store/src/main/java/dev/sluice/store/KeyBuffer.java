@@ -89,6 +89,18 @@ public final class KeyBuffer {
     }
 
     /**
+     * Appends bytes as they are (a key part encoded once, ahead of time).
+     *
+     * @return this buffer
+     */
+    public KeyBuffer append(byte[] part) {
+        ensure(part.length);
+        System.arraycopy(part, 0, bytes, length, part.length);
+        length += part.length;
+        return this;
+    }
+
+    /**
      * Appends the UTF-8 encoding of {@code chars}; an unpaired surrogate is encoded as {@code '?'}, as
      * {@link java.nio.charset.StandardCharsets#UTF_8} does.
      *
