@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Section 2: what the engine hands a backend (normalised identities, dimension order) and when it calls it at all. */
 class RateLimiterTest {
@@ -26,6 +28,18 @@ class RateLimiterTest {
     @Test
     void backendReceivesTrimmedUserWithColonsReplaced() {
         assertEquals(List.of("tenant=null user:a_b_c"), requestsFor(allDimensions().build(), "  a:b:c ", null, null));
+    }
+
+    /** The fast path for identities that need nothing done must agree with the definition: strip, blank, replace. */
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", "a:b", ":", "a:", ":a", "alice ", " alice", "\u2003alice\u3000", "al ice", "\talice\n",
+            "x", " ", "\u00a0alice", "alice\u2028", "\ud83d\ude00", "caf\u00e9:1"})
+    void userAndTenantNormaliseAsStripBlankAndReplaceDefineThem(String identity) {
+        String stripped = identity.strip();
+        assertEquals(stripped.isEmpty() ? "anonymous" : stripped.replace(':', '_'), RateLimiter.normaliseUser(identity),
+                () -> "user " + identity.codePoints().mapToObj(Integer::toHexString).toList());
+        assertEquals(stripped.isEmpty() ? null : stripped, RateLimiter.normaliseTenant(identity),
+                () -> "tenant " + identity.codePoints().mapToObj(Integer::toHexString).toList());
     }
 
     @Test
