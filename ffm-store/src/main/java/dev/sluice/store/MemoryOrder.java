@@ -32,8 +32,10 @@ import java.nio.ByteOrder;
  *
  * Key words: key bytes (a caller's byte[], or a record's key area) are hashed and compared 8 bytes at a
  * time, read plain and little-endian on every platform, so that the hash of a key and the masks that cut a
- * partial last word agree everywhere (caller keys through a byte[] view, record keys, which are 8-byte
- * aligned, through an aligned segment handle). A record's key bytes are read racily (the record may be
+ * partial last word agree everywhere (caller keys through a byte[] view, record keys through a segment
+ * handle). Plain reads and writes (record key words, the int header fields) go through unaligned layouts:
+ * the offsets are aligned anyway, and an unaligned handle skips the per-access alignment test that only the
+ * atomic access modes need. A record's key bytes are read racily (the record may be
  * freed and reused meanwhile); the caller discards the result unless the slot word is unchanged after.
  *
  * The handles are static final and exact (withInvokeExactBehavior): every call site passes exactly
@@ -42,10 +44,10 @@ import java.nio.ByteOrder;
  */
 final class MemoryOrder {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+    private static final VarHandle INT = ValueLayout.JAVA_INT_UNALIGNED.varHandle().withInvokeExactBehavior();
     private static final VarHandle KEY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN)
             .withInvokeExactBehavior();
-    private static final VarHandle RECORD_KEY_WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN)
+    private static final VarHandle RECORD_KEY_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN)
             .varHandle().withInvokeExactBehavior();
 
     private MemoryOrder() {
