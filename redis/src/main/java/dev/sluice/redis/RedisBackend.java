@@ -38,9 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  * slot's master and follows {@code MOVED}/{@code ASK}.
  *
  * <h2>Coalescing</h2>
- * Checks that arrive while a script call is in flight share the next call ({@link Coalescer}: one per connection,
- * or per slot on a Cluster): the script evaluates them one after the other, in arrival order, exactly as separate
- * calls would, and answers each. A check still costs one round trip, and a lone caller's check is sent at once;
+ * Checks that arrive while the connection has its most calls in flight share the next call ({@link Coalescer}:
+ * one per connection, or per slot on a Cluster): the script evaluates them one after the other, in arrival order,
+ * exactly as separate calls would, and answers each. A check still costs one round trip, and a lone caller's check is sent at once;
  * under concurrency Redis runs fewer, larger script calls, and the client writes, reads and times fewer commands.
  *
  * <h2>Time</h2>

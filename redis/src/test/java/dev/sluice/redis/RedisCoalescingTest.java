@@ -28,9 +28,10 @@ class RedisCoalescingTest {
     private record Request(String user, String tenant, String tool) {
     }
 
+    /** More requests than calls may be in flight, so that the last ones queue and share a call. */
     private static List<Request> requests() {
         List<Request> out = new ArrayList<>();
-        for (int i = 0; i < 14; i++) {
+        for (int i = 0; i < Coalescer.MAX_IN_FLIGHT + 6; i++) {
             out.add(new Request(i % 3 == 0 ? "bob" : "alice", i % 4 == 0 ? null : "acme", i % 2 == 0 ? "search" : null));
         }
         return out;
@@ -76,10 +77,10 @@ class RedisCoalescingTest {
                 actual.add(describe(f.join()));
             }
             assertEquals(expected, actual, "decisions, in request order");
-            // The first request's call, then one call for the 13 queued behind it.
+            // One call for each of the first MAX_IN_FLIGHT requests, then one call for the 6 queued behind them.
             Map<String, Long> calls = LocalRedis.commandCalls(cli);
-            assertEquals(2L, calls.get("evalsha"), calls.toString());
-            assertEquals(2, coalesced.stats().backend().get("script_calls") - callsBefore);
+            assertEquals(Coalescer.MAX_IN_FLIGHT + 1L, calls.get("evalsha"), calls.toString());
+            assertEquals(Coalescer.MAX_IN_FLIGHT + 1L, coalesced.stats().backend().get("script_calls") - callsBefore);
             assertEquals(requests().size(), coalesced.stats().backend().get("script_call_checks"),
                     "every check carried by exactly one call");
             assertEquals(requests().size(), coalesced.stats().backend().get("checks"));
@@ -118,21 +119,27 @@ class RedisCoalescingTest {
                         FailMode.CLOSED, LONG_TIMEOUT))) {
             cli.call("HSET", "rl:user:mallory:60", "tokens", "3");
             cli.call("CONFIG", "RESETSTAT");
-            CompletableFuture<Decision> first;
+            List<CompletableFuture<Decision>> first = new ArrayList<>();
             CompletableFuture<Decision> bad;
             CompletableFuture<Decision> after;
             redis.suspend();
             try {
-                first = limiter.checkAsync("alice", null, null).toCompletableFuture();
+                // Take every call that may be in flight, so that mallory and bob queue behind them.
+                for (int i = 0; i < Coalescer.MAX_IN_FLIGHT; i++) {
+                    first.add(limiter.checkAsync("alice" + i, null, null).toCompletableFuture());
+                }
                 bad = limiter.checkAsync("mallory", null, null).toCompletableFuture();
                 after = limiter.checkAsync("bob", null, null).toCompletableFuture();
             } finally {
                 redis.resume();
             }
-            assertEquals("ALLOWED remaining=2", describe(first.join()));
+            for (CompletableFuture<Decision> f : first) {
+                assertEquals("ALLOWED remaining=2", describe(f.join()));
+            }
             assertEquals(Decision.Status.FAILED_CLOSED, bad.join().status());
             assertEquals("ALLOWED remaining=2", describe(after.join()));
-            assertEquals(2L, LocalRedis.commandCalls(cli).get("evalsha"), "mallory and bob shared the second call");
+            assertEquals(Coalescer.MAX_IN_FLIGHT + 1L, LocalRedis.commandCalls(cli).get("evalsha"),
+                    "mallory and bob shared the last call");
             assertEquals(1, limiter.stats().backend().get("failures"));
         }
     }
