@@ -97,7 +97,7 @@ run_redis() {
     fi
     rm -rf "$redis_out"
     mkdir -p "$redis_out"
-    local redis_opts=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
+    local redis_opts=(-f 1 -wi 2 -i 5 -w 2s -r 3s)
     [ "$mode" = full ] && redis_opts=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
     local redis_started redis_load_before redis_t0 cmds=() t
     redis_started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -161,6 +161,7 @@ else
     run_jmh three 'dev.sluice.bench.jmh.ThreeDimensionBenchmark'
     run_jmh random 'dev.sluice.bench.jmh.RandomKeysBenchmark' -p keys="$keys"
     run_jmh floor-1 'dev.sluice.bench.jmh.FloorBenchmark' -bm avgt -t 1
+    run_jmh store-1 'dev.sluice.bench.store.(StoreAcquireBenchmark|RawCasBenchmark)' -bm avgt -t 1
     for t in 2 4 8; do
         run_jmh "contention-$t" 'dev.sluice.bench.jmh.(ContentionBenchmark|FloorBenchmark)' -bm thrpt -t "$t"
     done

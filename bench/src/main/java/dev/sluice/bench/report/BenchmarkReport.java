@@ -232,6 +232,7 @@ public final class BenchmarkReport {
             threeDimensions(b);
             randomKeys(b);
             floorSingle(b);
+            storeAlone(b);
             contention(b);
         }
         sweep(b, dir, doc);
@@ -372,6 +373,38 @@ public final class BenchmarkReport {
         b.append('\n');
     }
 
+    /** The off-heap store without the engine, against one raw segment CAS measured in the same JMH run. */
+    private void storeAlone(StringBuilder b) {
+        Result cas = find("RawCasBenchmark.rawSegmentCas", 1, "avgt", Map.of());
+        List<Result> rows = new ArrayList<>();
+        for (Result r : results) {
+            if (r.benchmark().startsWith("StoreAcquireBenchmark.") && r.threads() == 1 && r.mode().equals("avgt")) {
+                rows.add(r);
+            }
+        }
+        if (cas == null || rows.isEmpty()) {
+            return;
+        }
+        b.append("## The store alone, one thread (`StoreAcquireBenchmark`, `RawCasBenchmark`)\n\n");
+        b.append("`KeyedStore.acquire` on one 19-byte key (`tenant:acme:user:42`) with its bytes already in a `KeyBuffer`: ")
+                .append("hash, index probe, key comparison, state transition. No identity normalisation, key building or ")
+                .append("decision, which the single-key table above adds. The ratio is to one raw `MemorySegment` CAS ")
+                .append("(`RawCasBenchmark`, an acquire read and a compare-and-set) measured in the same JMH run: ")
+                .append(num(cas)).append(" ns, ").append(alloc(cas)).append(" B/op.\n\n");
+        b.append("| path | algorithm | ns | × raw CAS | B/op |\n|---|---|---:|---:|---:|\n");
+        for (Result r : rows) {
+            double ratio = r.normalised() / cas.normalised();
+            String path = r.benchmark().substring("StoreAcquireBenchmark.".length());
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f× | %s |%n", path, r.param("algorithm"), num(r), ratio,
+                    alloc(r)));
+            if (ratio > 3 && path.equals("singleKeyAllowed")) {
+                behind.add(String.format(Locale.ROOT, "store alone, %s %s: %.1f× one raw segment CAS (%s vs %s ns); the "
+                        + "target is 3×", path, r.param("algorithm"), ratio, num(r), num(cas)));
+            }
+        }
+        b.append('\n');
+    }
+
     private void contention(StringBuilder b) {
         Set<Integer> threads = new TreeSet<>();
         for (Result r : results) {
@@ -495,6 +528,7 @@ public final class BenchmarkReport {
             | `guava` | Guava 33.8.0 `RateLimiter` per key (smooth bursty) in a `ConcurrentHashMap` |
             | `agrona-fixed` | a fixed window packed into one `long` per key in Agrona 2.6.0's `Object2LongHashMap`: single-threaded, the on-heap floor |
             | `FloorBenchmark` | one `AtomicLong` CAS and one `MemorySegment` `VarHandle` CAS: the floor under any counter |
+            | `StoreAcquireBenchmark`, `RawCasBenchmark` | the off-heap store alone (`bench/src/main/java/dev/sluice/bench/store`), one key, each algorithm, against one raw segment CAS |
 
             The peers' semantics differ: Guava and Resilience4j have no per-window counts, Bucket4j has no fixed or
             sliding window, and only Sluice builds headers' numbers (remaining, reset, retry-after) for every
