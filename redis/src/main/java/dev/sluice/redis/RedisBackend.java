@@ -200,6 +200,7 @@ public final class RedisBackend implements Backend {
         // Every part is counted before the first is submitted: a part may be answered before the next is built.
         check.expectParts(distinct);
         Part[] parts = new Part[distinct];
+        int[] partSlots = new int[distinct];
         boolean[] taken = new boolean[n];
         int built = 0;
         for (int i = 0; i < n; i++) {
@@ -218,10 +219,11 @@ public final class RedisBackend implements Backend {
                     at[k++] = j;
                 }
             }
+            partSlots[built] = slots[i];
             parts[built++] = part(check, at, allKeys, batch, micros, member);
         }
         for (int i = 0; i < distinct; i++) {
-            slot(SlotHash.getSlot(parts[i].firstKey())).submit(parts[i]);
+            slot(partSlots[i]).submit(parts[i]);
         }
         return check;
     }
