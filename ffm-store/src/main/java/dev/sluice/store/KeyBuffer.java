@@ -110,27 +110,17 @@ public final class KeyBuffer {
         int n = chars.length();
         ensure(n);
         // The ASCII run is copied by a counted loop over locals with the capacity checked once: no growth
-        // test and no field write per character. A String is read through String.charAt, which the JIT
-        // inlines without an interface call.
+        // test and no field write per character. (A separate String-typed loop measured no faster: the JIT
+        // inlines charAt from the call site's type profile.)
         byte[] b = bytes;
         int at = length;
         int i = 0;
-        if (chars instanceof String s) {
-            for (; i < n; i++) {
-                char c = s.charAt(i);
-                if (c >= 0x80) {
-                    break;
-                }
-                b[at + i] = (byte) c;
+        for (; i < n; i++) {
+            char c = chars.charAt(i);
+            if (c >= 0x80) {
+                break;
             }
-        } else {
-            for (; i < n; i++) {
-                char c = chars.charAt(i);
-                if (c >= 0x80) {
-                    break;
-                }
-                b[at + i] = (byte) c;
-            }
+            b[at + i] = (byte) c;
         }
         length = at + i;
         for (; i < n; i++) {
