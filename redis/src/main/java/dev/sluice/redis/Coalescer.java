@@ -131,7 +131,8 @@ final class Coalescer {
         while (n < MAX_PARTS && (p = queue.poll()) != null) {
             if (!p.check().settled()) {
                 if (gathered == null) {
-                    gathered = new Part[Math.min(MAX_PARTS, 1 + queue.size())];
+                    // Not sized by queue.size(): that walks the whole queue on every call.
+                    gathered = new Part[Math.min(MAX_PARTS, MAX_IN_FLIGHT)];
                 } else if (n == gathered.length) {
                     gathered = Arrays.copyOf(gathered, Math.min(MAX_PARTS, 2 * n));
                 }
