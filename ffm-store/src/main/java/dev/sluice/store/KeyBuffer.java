@@ -7,6 +7,10 @@ import java.util.Arrays;
  * A reusable builder for one key's bytes. A caller clears it, appends the parts of a key and hands it to
  * {@link KeyedStore#acquire}; characters are encoded as UTF-8, so any Unicode string is a valid key.
  *
+ * <p>A key never holds a zero byte: the store ends a key at its first zero byte instead of storing its length
+ * (8 bytes less per key). So U+0000 is encoded as {@code 0xC0 0x80}, as modified UTF-8 does (two bytes, never
+ * confused with another character), and appending a raw zero byte is refused.
+ *
  * <p>The buffer grows (allocating once) when a key is longer than it has ever been; after that, building a
  * key allocates nothing.
  *
@@ -81,8 +85,16 @@ public final class KeyBuffer {
         return Arrays.copyOf(bytes, length);
     }
 
-    /** Appends one byte. @return this buffer */
+    /**
+     * Appends one byte.
+     *
+     * @return this buffer
+     * @throws IllegalArgumentException if {@code value} is zero (a key never holds a zero byte)
+     */
     public KeyBuffer append(byte value) {
+        if (value == 0) {
+            throw new IllegalArgumentException("value=0: a key never holds a zero byte (appendUtf8 encodes U+0000 as 0xC0 0x80)");
+        }
         ensure(1);
         bytes[length++] = value;
         return this;
@@ -92,8 +104,15 @@ public final class KeyBuffer {
      * Appends bytes as they are (a key part encoded once, ahead of time).
      *
      * @return this buffer
+     * @throws IllegalArgumentException if {@code part} holds a zero byte (a key never holds one)
      */
     public KeyBuffer append(byte[] part) {
+        for (int i = 0; i < part.length; i++) {
+            if (part[i] == 0) {
+                throw new IllegalArgumentException("part[" + i + "]=0: a key never holds a zero byte"
+                        + " (appendUtf8 encodes U+0000 as 0xC0 0x80)");
+            }
+        }
         ensure(part.length);
         System.arraycopy(part, 0, bytes, length, part.length);
         length += part.length;
@@ -102,7 +121,8 @@ public final class KeyBuffer {
 
     /**
      * Appends the UTF-8 encoding of {@code chars}; an unpaired surrogate is encoded as {@code '?'}, as
-     * {@link java.nio.charset.StandardCharsets#UTF_8} does.
+     * {@link java.nio.charset.StandardCharsets#UTF_8} does, and U+0000 as {@code 0xC0 0x80} (see the class
+     * comment).
      *
      * @return this buffer
      */
@@ -117,7 +137,8 @@ public final class KeyBuffer {
         int i = 0;
         for (; i < n; i++) {
             char c = chars.charAt(i);
-            if (c >= 0x80) {
+            // One unsigned test for both ends: U+0001..U+007F are copied; U+0000 and non-ASCII are not.
+            if ((char) (c - 1) >= 0x7F) {
                 break;
             }
             b[at + i] = (byte) c;
@@ -125,7 +146,7 @@ public final class KeyBuffer {
         length = at + i;
         for (; i < n; i++) {
             char c = chars.charAt(i);
-            if (c < 0x80) {
+            if ((char) (c - 1) < 0x7F) {
                 ensure(1);
                 bytes[length++] = (byte) c;
             } else {
@@ -162,9 +183,11 @@ public final class KeyBuffer {
         return this;
     }
 
+    /** Encodes {@code c} (U+0000 or above U+007F) and, for a surrogate pair, the char after it. */
     private int appendNonAscii(CharSequence chars, int i, char c) {
         ensure(4);
         if (c < 0x800) {
+            // U+0000 lands here too, as 0xC0 0x80.
             bytes[length++] = (byte) (0xC0 | (c >> 6));
             bytes[length++] = (byte) (0x80 | (c & 0x3F));
             return i;

@@ -44,8 +44,11 @@ final class KeyHash {
         return mix(a * b ^ key0 ^ length, Math.unsignedMultiplyHigh(a, b) ^ key1);
     }
 
-    /** The key word at {@code offset}, with the bytes at or past {@code length} as zeros. */
-    private static long word(byte[] bytes, int offset, int length) {
+    /**
+     * The key word at {@code offset}, with the bytes at or past {@code length} as zeros; reads the array only
+     * below {@code length} rounded up to 8.
+     */
+    static long word(byte[] bytes, int offset, int length) {
         int left = length - offset;
         if (left >= 8) {
             return MemoryOrder.getKeyWord(bytes, offset);

@@ -2,7 +2,6 @@ package dev.sluice.store;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +20,9 @@ public final class KeyedStore implements AutoCloseable {
      * THE PROTOCOL (docs/concurrency.md has the long form)
      *
      * Structures
-     *   index    power-of-two array of 8-byte control words (SlotLayout): FREE, PENDING or LIVE, with a
+     *   index    flat array of 8-byte control words (SlotLayout): FREE, PENDING or LIVE, with a
      *            generation, a 16-bit hash tag and a record index.
-     *   records  maxKeys fixed-stride records (RecordLayout): state word, key length, ring ref, key bytes.
+     *   records  maxKeys fixed-stride records (RecordLayout): state word, (ring ref,) key bytes.
      *            Free records sit on a lock-free stack (FreeList); a free record's state word is DEAD.
      *   rings    SLIDING_WINDOW_LOG only: one slab per ring size (RingSlab, RingLayout).
      *
@@ -97,8 +96,10 @@ public final class KeyedStore implements AutoCloseable {
     private final Arena arena;
     private final MemorySegment index;
     private final MemorySegment records;
-    private final long mask;
-    private final long slots;
+    private final long homeSlots;
+    private final long tableSlots;
+    private final long keyOffset;
+    private final int keyArea;
     private final int probeWindow;
     private final long recordStride;
     private final int maxKeyBytes;
@@ -120,7 +121,7 @@ public final class KeyedStore implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
-    private KeyedStore(Builder builder, long slots, long fixedBytes) {
+    private KeyedStore(Builder builder, long homeSlots, long fixedBytes) {
         this.algorithm = builder.algorithm;
         this.maxKeys = builder.maxKeys;
         this.maxKeyBytes = builder.maxKeyBytes;
@@ -128,16 +129,18 @@ public final class KeyedStore implements AutoCloseable {
         this.hashKey0 = KeyHash.key0(builder.hashSeed);
         this.hashKey1 = KeyHash.key1(builder.hashSeed);
         this.origin = new AtomicLong(builder.originNanos);
-        this.slots = slots;
-        this.mask = slots - 1;
+        this.homeSlots = homeSlots;
+        this.tableSlots = SlotLayout.tableSlots(homeSlots);
         this.probeWindow = SlotLayout.PROBE_WINDOW;
-        this.recordStride = RecordLayout.stride(maxKeyBytes);
+        this.keyOffset = RecordLayout.keyOffset(algorithm);
+        this.keyArea = RecordLayout.keyArea(maxKeyBytes);
+        this.recordStride = RecordLayout.stride(algorithm, maxKeyBytes);
         this.fixedBytes = fixedBytes;
         this.ringBudget = new AtomicLong(builder.memoryBudgetBytes < 0
                 ? (algorithm == StoreAlgorithm.SLIDING_WINDOW_LOG ? Builder.DEFAULT_RING_BUDGET_BYTES : 0)
                 : builder.memoryBudgetBytes - fixedBytes);
         this.arena = Arena.ofShared();
-        NativeMemory.Table indexTable = NativeMemory.allocate(arena, slots * SlotLayout.SLOT_BYTES, SlotLayout.ALIGNMENT,
+        NativeMemory.Table indexTable = NativeMemory.allocate(arena, tableSlots * SlotLayout.SLOT_BYTES, SlotLayout.ALIGNMENT,
                 builder.hugePages);
         NativeMemory.Table recordTable = NativeMemory.allocate(arena, maxKeys * recordStride, RecordLayout.ALIGNMENT,
                 builder.hugePages);
@@ -153,13 +156,15 @@ public final class KeyedStore implements AutoCloseable {
 
             @Override
             long linkOffset(int record) {
-                return record * recordStride + RecordLayout.FREE_LINK_OFFSET;
+                return record * recordStride + keyOffset;
             }
         };
         long dead = StateWordLayout.dead(algorithm, 0L);
         for (long record = 0; record < maxKeys; record++) {
             MemoryOrder.setPlain(records, record * recordStride + RecordLayout.STATE_OFFSET, dead);
-            MemoryOrder.setIntPlain(records, record * recordStride + RecordLayout.RING_REF_OFFSET, -1);
+            if (algorithm == StoreAlgorithm.SLIDING_WINDOW_LOG) {
+                MemoryOrder.setIntPlain(records, record * recordStride + RecordLayout.RING_REF_OFFSET, -1);
+            }
         }
         freeRecords.fillSequential((int) maxKeys);
     }
@@ -208,7 +213,7 @@ public final class KeyedStore implements AutoCloseable {
 
     private boolean acquire(byte[] key, int length, long limit, long windowNanos, long now, AcquireResult out) {
         long hash = KeyHash.hash(hashKey0, hashKey1, key, length);
-        long home = hash & mask;
+        long home = SlotLayout.home(hash, homeSlots);
         int tag = SlotLayout.tagOf(hash);
         for (;;) {
             long word = findLive(key, length, home, tag);
@@ -407,7 +412,7 @@ public final class KeyedStore implements AutoCloseable {
     private long findLive(byte[] key, int length, long home, int tag) {
         long liveTag = SlotLayout.liveWithTag(tag);
         for (int i = 0; i < SlotLayout.PROBE_WINDOW; i++) {
-            long offset = SlotLayout.offset((home + i) & mask);
+            long offset = SlotLayout.offset(home + i);
             for (;;) {
                 long word = MemoryOrder.getAcquire(index, offset);
                 if ((word & SlotLayout.STATE_AND_TAG_MASK) != liveTag) {
@@ -438,26 +443,27 @@ public final class KeyedStore implements AutoCloseable {
     }
 
     /*
-     * Word-at-a-time comparison of a record's key with the caller's. Both sides are read in whole 8-byte
-     * words (the record's key area and the caller's buffer are multiples of 8 bytes long) and the bytes past
-     * the key in the last word are masked off. Keys of up to 32 bytes take straight-line code with no loop
-     * (small enough to inline into the lookup); longer ones a loop. The caller's length is at most
-     * maxKeyBytes, so only the record's key area is read. The record side is read racily (see compareKey).
+     * Word-at-a-time comparison of a record's key with the caller's. Keys hold no zero byte and a record
+     * holds its key followed by zeros up to the end of the word after the key (RecordLayout), so comparing
+     * the caller's key, zero-extended, over RecordLayout.comparedBytes(length) settles both the bytes and
+     * the length: a longer record key has a non-zero byte where the caller has zeros, a shorter one a zero
+     * where the caller has a key byte. Caller words are read from its byte[] (a multiple of 8 bytes long,
+     * the bytes past the key masked off). Keys of up to 31 bytes (any key, with the default 32-byte area)
+     * take straight-line code with no loop (small enough to inline into the lookup); longer ones a loop. Only the record's
+     * key area is read, racily (see compareKey).
      */
     private boolean sameKeyBytes(long base, byte[] key, int length) {
-        if (MemoryOrder.getIntPlain(records, base + RecordLayout.KEY_LENGTH_OFFSET) != length) {
-            return false;
-        }
-        long at = base + RecordLayout.KEY_OFFSET;
-        if (length > 32) {
-            return sameLongKeyBytes(at, key, length);
+        long at = base + keyOffset;
+        int end = RecordLayout.comparedBytes(length, keyArea);
+        if (end > 32) {
+            return sameLongKeyBytes(at, key, length, end);
         }
         long diff = keyWordDiff(at, key, 0, length);
-        if (length > 8) {
+        if (end > 8) {
             diff |= keyWordDiff(at, key, 8, length);
-            if (length > 16) {
+            if (end > 16) {
                 diff |= keyWordDiff(at, key, 16, length);
-                if (length > 24) {
+                if (end > 24) {
                     diff |= keyWordDiff(at, key, 24, length);
                 }
             }
@@ -465,8 +471,8 @@ public final class KeyedStore implements AutoCloseable {
         return diff == 0;
     }
 
-    private boolean sameLongKeyBytes(long at, byte[] key, int length) {
-        for (int offset = 0; offset < length; offset += 8) {
+    private boolean sameLongKeyBytes(long at, byte[] key, int length, int end) {
+        for (int offset = 0; offset < end; offset += 8) {
             if (keyWordDiff(at, key, offset, length) != 0) {
                 return false;
             }
@@ -474,11 +480,18 @@ public final class KeyedStore implements AutoCloseable {
         return true;
     }
 
-    /** The differing bits of the key word at {@code offset} (below {@code length}, or 0 for an empty key). */
+    /** The differing bits of the key word at {@code offset}, the caller's bytes at or past {@code length} as zeros. */
     private long keyWordDiff(long at, byte[] key, int offset, int length) {
-        long diff = MemoryOrder.getKeyWord(key, offset) ^ MemoryOrder.getRecordKeyWord(records, at + offset);
-        int left = length - offset;
-        return left >= 8 ? diff : diff & KeyHash.lowBytesMask(left);
+        return KeyHash.word(key, offset, length) ^ MemoryOrder.getRecordKeyWord(records, at + offset);
+    }
+
+    /** Writes {@code key} into a private record, followed by the zeros that end it (see sameKeyBytes). */
+    private void writeKey(long base, byte[] key, int length) {
+        long at = base + keyOffset;
+        int end = RecordLayout.comparedBytes(length, keyArea);
+        for (int offset = 0; offset < end; offset += 8) {
+            MemoryOrder.setRecordKeyWord(records, at + offset, KeyHash.word(key, offset, length));
+        }
     }
 
     private int insert(byte[] key, int length, long home, int tag, long limit, long windowNanos, long now,
@@ -493,8 +506,7 @@ public final class KeyedStore implements AutoCloseable {
         }
         long base = record * recordStride;
         long previous = MemoryOrder.getPlain(records, base);
-        MemoryOrder.setIntPlain(records, base + RecordLayout.KEY_LENGTH_OFFSET, length);
-        MemorySegment.copy(key, 0, records, ValueLayout.JAVA_BYTE, base + RecordLayout.KEY_OFFSET, length);
+        writeKey(base, key, length);
         long state;
         long remaining = limit - 1;
         long resetAfterNanos;
@@ -530,7 +542,7 @@ public final class KeyedStore implements AutoCloseable {
         int distance = -1;
         for (int pass = 0; pass < 2 && distance < 0; pass++) {
             for (int i = 0; i < probeWindow && distance < 0; i++) {
-                long offset = SlotLayout.offset((home + i) & mask);
+                long offset = SlotLayout.offset(home + i);
                 long word = MemoryOrder.getAcquire(index, offset);
                 if (SlotLayout.state(word) == SlotLayout.STATE_FREE) {
                     long pending = SlotLayout.next(word, SlotLayout.STATE_PENDING, tag, record);
@@ -573,7 +585,7 @@ public final class KeyedStore implements AutoCloseable {
             if (i == distance) {
                 continue;
             }
-            long offset = SlotLayout.offset((home + i) & mask);
+            long offset = SlotLayout.offset(home + i);
             for (;;) {
                 long word = MemoryOrder.getAcquire(index, offset);
                 long state = SlotLayout.state(word);
@@ -627,7 +639,7 @@ public final class KeyedStore implements AutoCloseable {
 
     private void unlinkWord(long home, long word) {
         for (int i = 0; i < probeWindow; i++) {
-            long offset = SlotLayout.offset((home + i) & mask);
+            long offset = SlotLayout.offset(home + i);
             if (MemoryOrder.getAcquire(index, offset) == word) {
                 unlink(offset, word);
                 return;
@@ -672,12 +684,13 @@ public final class KeyedStore implements AutoCloseable {
         }
         try {
             long now = storeNanos(nowNanos);
-            long start = sweepCursor.getAndAdd(maxSlots);
+            long slot = Long.remainderUnsigned(sweepCursor.getAndAdd(maxSlots), tableSlots);
             int count = 0;
             for (long i = 0; i < maxSlots; i++) {
-                if (reclaimSlot(SlotLayout.offset((start + i) & mask), now)) {
+                if (reclaimSlot(SlotLayout.offset(slot), now)) {
                     count++;
                 }
+                slot = slot + 1 == tableSlots ? 0 : slot + 1;
             }
             return count;
         } catch (IllegalStateException e) {
@@ -697,20 +710,21 @@ public final class KeyedStore implements AutoCloseable {
      */
     public long reclaimExpired(long nowNanos) {
         long count = 0;
-        for (long done = 0; done < slots; done += SWEEP_STEP) {
-            count += reclaimExpired(nowNanos, (int) Math.min(SWEEP_STEP, slots));
+        for (long done = 0; done < tableSlots; done += SWEEP_STEP) {
+            count += reclaimExpired(nowNanos, (int) Math.min(SWEEP_STEP, tableSlots));
         }
         return count;
     }
 
     private void reclaimAround(long home, long now, boolean sweep) {
         for (int i = 0; i < probeWindow; i++) {
-            reclaimSlot(SlotLayout.offset((home + i) & mask), now);
+            reclaimSlot(SlotLayout.offset(home + i), now);
         }
         if (sweep) {
-            long start = sweepCursor.getAndAdd(SWEEP_STEP);
+            long slot = Long.remainderUnsigned(sweepCursor.getAndAdd(SWEEP_STEP), tableSlots);
             for (long i = 0; i < SWEEP_STEP; i++) {
-                reclaimSlot(SlotLayout.offset((start + i) & mask), now);
+                reclaimSlot(SlotLayout.offset(slot), now);
+                slot = slot + 1 == tableSlots ? 0 : slot + 1;
             }
         }
     }
@@ -832,9 +846,12 @@ public final class KeyedStore implements AutoCloseable {
         return maxKeys;
     }
 
-    /** @return slots in the index (a power of two, at least twice {@link #capacity()}) */
+    /**
+     * @return slots in the index: twice {@link #capacity()} (at least 64) home slots, and the 63 after them
+     *     into which a probe from the last home slots runs
+     */
     public long indexSlots() {
-        return slots;
+        return tableSlots;
     }
 
     /** @return the longest key accepted, in UTF-8 bytes */
@@ -1021,7 +1038,8 @@ public final class KeyedStore implements AutoCloseable {
 
         /** @return off-heap bytes the index, records and free-list head take, for this configuration */
         public long fixedBytes() {
-            return SlotLayout.slotsFor(maxKeys) * SlotLayout.SLOT_BYTES + maxKeys * RecordLayout.stride(maxKeyBytes) + 64;
+            return SlotLayout.tableSlots(SlotLayout.homeSlotsFor(maxKeys)) * SlotLayout.SLOT_BYTES
+                    + maxKeys * RecordLayout.stride(algorithm, maxKeyBytes) + 64;
         }
 
         /** @return a new store */
@@ -1029,13 +1047,13 @@ public final class KeyedStore implements AutoCloseable {
             if (algorithm == null) {
                 throw new IllegalArgumentException("algorithm=null: must be set");
             }
-            long slots = SlotLayout.slotsFor(maxKeys);
+            long homeSlots = SlotLayout.homeSlotsFor(maxKeys);
             long fixed = fixedBytes();
             if (memoryBudgetBytes >= 0 && memoryBudgetBytes < fixed) {
                 throw new IllegalArgumentException("memoryBudgetBytes=" + memoryBudgetBytes + ": below the " + fixed
                         + " bytes that maxKeys=" + maxKeys + " and maxKeyBytes=" + maxKeyBytes + " need");
             }
-            return new KeyedStore(this, slots, fixed);
+            return new KeyedStore(this, homeSlots, fixed);
         }
     }
 }

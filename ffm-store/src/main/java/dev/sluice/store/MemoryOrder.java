@@ -27,7 +27,7 @@ import java.nio.ByteOrder;
  *     record into an index slot; readers load the slot with acquire before reading the record.
  *   - a free-list push writes the link plain, then CASes the head; a pop loads the head with acquire.
  *
- * Plain int accessors exist for the record's immutable header fields (key length, ring ref).
+ * Plain int accessors exist for the record's immutable header field (the sliding-window ring ref).
  * Words are 8-byte aligned longs; the layout classes assert that every offset passed here is a multiple of 8.
  *
  * Key words: key bytes (a caller's byte[], or a record's key area) are hashed and compared 8 bytes at a
@@ -107,6 +107,11 @@ final class MemoryOrder {
      */
     static long getRecordKeyWord(MemorySegment records, long offset) {
         return (long) RECORD_KEY_WORD.get(records, offset);
+    }
+
+    /** Writes eight bytes of a private record's key area at the aligned {@code offset}, little-endian, plain. */
+    static void setRecordKeyWord(MemorySegment records, long offset, long value) {
+        RECORD_KEY_WORD.set(records, offset, value);
     }
 
     /** Orders every earlier load before every later load and store (the read side of a validation). */

@@ -1,7 +1,7 @@
 package dev.sluice.store;
 
 /*
- * The index: a power-of-two array of 8-byte control words, one per slot, probed linearly (Agrona style).
+ * The index: a flat array of 8-byte control words, one per slot, probed linearly (Agrona style).
  *
  *    63 62 61                     48 47                     32 31                                     0
  *   +-----+-------------------------+-------------------------+----------------------------------------+
@@ -16,9 +16,13 @@ package dev.sluice.store;
  *
  * A FREE word keeps its generation and has zero tag and record. A fresh index is all zeros: FREE, gen 0.
  *
- * Capacity: the smallest power of two >= 2 * maxKeys (load factor at most 0.5), at least PROBE_WINDOW.
- * A key lives within PROBE_WINDOW slots of its home slot (hash & mask); lookups of absent keys read the
- * whole window, so deleting a key can make its slot FREE directly (no tombstones, no chains to repair).
+ * Capacity: 2 * maxKeys home slots (load factor 0.5), at least PROBE_WINDOW, followed by PROBE_WINDOW - 1
+ * overflow slots, so that a probe runs forward from its home slot without wrapping around. The home slot
+ * is the low 32 bits of the hash scaled to the home slots (Lemire's multiply-shift range reduction), so
+ * the table need not be a power of two: the index costs 16 bytes per key at every maxKeys, where rounding
+ * up to a power of two cost up to 32. A key lives within PROBE_WINDOW slots of its home slot; lookups of
+ * absent keys read the whole window, so deleting a key can make its slot FREE directly (no tombstones, no
+ * chains to repair).
  */
 final class SlotLayout {
     /** Bytes per slot. */
@@ -44,22 +48,35 @@ final class SlotLayout {
     /** The state and tag bits of a word: a lookup tests both with one comparison. */
     static final long STATE_AND_TAG_MASK = (3L << STATE_SHIFT) | (TAG_MASK << TAG_SHIFT);
 
-    /** The largest index: 2^31 slots (16 GiB of control words). */
-    static final long MAX_SLOTS = 1L << 31;
+    /** Home slots per key: the load factor is 1 / HOME_SLOTS_PER_KEY. */
+    static final int HOME_SLOTS_PER_KEY = 2;
+    /** The most home slots: 2^31 (16 GiB of control words), so that the range reduction fits in a long. */
+    static final long MAX_HOME_SLOTS = 1L << 31;
 
     private SlotLayout() {
     }
 
-    static long slotsFor(long maxKeys) {
-        long wanted = Math.max(PROBE_WINDOW, maxKeys * 2);
-        long slots = Long.highestOneBit(wanted);
-        if (slots < wanted) {
-            slots <<= 1;
-        }
-        if (slots > MAX_SLOTS) {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + ": needs " + slots + " index slots, above " + MAX_SLOTS);
+    /** @return the home slots of an index for {@code maxKeys} keys */
+    static long homeSlotsFor(long maxKeys) {
+        long slots = Math.max(PROBE_WINDOW, maxKeys * HOME_SLOTS_PER_KEY);
+        if (slots > MAX_HOME_SLOTS) {
+            throw new IllegalArgumentException("maxKeys=" + maxKeys + ": needs " + slots + " index slots, above "
+                    + MAX_HOME_SLOTS);
         }
         return slots;
+    }
+
+    /** @return all slots of an index with {@code homeSlots} home slots: they and the overflow after them */
+    static long tableSlots(long homeSlots) {
+        return homeSlots + PROBE_WINDOW - 1;
+    }
+
+    /**
+     * The home slot of {@code hash}: its low 32 bits times {@code homeSlots}, divided by 2^32. Uniform when
+     * the hash is; uses no bit of the tag ({@link #tagOf}).
+     */
+    static long home(long hash, long homeSlots) {
+        return ((hash & 0xFFFF_FFFFL) * homeSlots) >>> 32;
     }
 
     static long offset(long slot) {

@@ -19,7 +19,7 @@ class HugePagesTest {
         assumeTrue(transparentHugePagesAllowed(), "transparent huge pages are off on this machine");
         try (KeyedStore store = StoreTesting.builder(StoreAlgorithm.FIXED_WINDOW).maxKeys(1 << 17).maxKeyBytes(32).build()) {
             long indexBytes = store.indexSlots() * SlotLayout.SLOT_BYTES;
-            long recordBytes = store.capacity() * RecordLayout.stride(32);
+            long recordBytes = store.capacity() * RecordLayout.stride(StoreAlgorithm.FIXED_WINDOW, 32);
             assertEquals(roundUp(indexBytes) + roundUp(recordBytes), store.hugePageBytes());
             chargeEveryKeyOnceThenBlock(store);
         }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** docs/memory-layout.md shows the layout classes' constants and diagrams; this keeps them equal. */
 class LayoutDocumentationTest {
@@ -47,8 +49,21 @@ class LayoutDocumentationTest {
     }
 
     @Test
-    void recordOfA32ByteKeyIs48Bytes() {
-        assertEquals(48, RecordLayout.stride(32));
-        assertEquals(1L << 21, SlotLayout.slotsFor(1_000_000));
+    void recordOfA32ByteKeyIs40BytesAndTheIndex16PerKey() {
+        assertEquals(40, RecordLayout.stride(StoreAlgorithm.FIXED_WINDOW, 32));
+        assertEquals(40, RecordLayout.stride(StoreAlgorithm.TOKEN_BUCKET, 32));
+        assertEquals(48, RecordLayout.stride(StoreAlgorithm.SLIDING_WINDOW_LOG, 32));
+        assertEquals(2_000_000, SlotLayout.homeSlotsFor(1_000_000));
+        assertEquals(2_000_063, SlotLayout.tableSlots(SlotLayout.homeSlotsFor(1_000_000)));
+    }
+
+    /** The target: at most 64 off-heap bytes per key for fixed window and token bucket, keys up to 32 bytes. */
+    @ParameterizedTest(name = "{0} keys")
+    @ValueSource(longs = {1_000, 1_000_000, 10_000_000, 100_000_000})
+    void fixedWindowAndTokenBucketTakeAtMost64BytesPerKey(long maxKeys) {
+        for (StoreAlgorithm algorithm : List.of(StoreAlgorithm.FIXED_WINDOW, StoreAlgorithm.TOKEN_BUCKET)) {
+            long bytes = KeyedStore.builder(algorithm).maxKeys(maxKeys).maxKeyBytes(32).fixedBytes();
+            assertTrue(bytes <= 64 * maxKeys, algorithm + " at " + maxKeys + " keys: " + (double) bytes / maxKeys + " B/key");
+        }
     }
 }
