@@ -23,7 +23,8 @@ final class SweepCommand {
     static final Set<String> VALUED = Set.of("min-keys", "max-keys", "impls", "distribution", "checks", "budget",
             "out", "seed", "replot");
     static final Set<String> SWITCHES = Set.of("help");
-    static final List<String> DEFAULT_IMPLS = List.of(KeyspaceSweep.STORE_IMPL, "sluice-fixed", "onheap-fixed", "bucket4j");
+    static final List<String> DEFAULT_IMPLS = List.of(KeyspaceSweep.STORE_IMPL, KeyspaceSweep.STORE_TOKEN_IMPL, "sluice-fixed",
+            "onheap-fixed", "bucket4j");
 
     static final String HELP = """
             sluice sweep: how the cost of a check and the memory per key change as the keyspace grows.
@@ -37,9 +38,10 @@ final class SweepCommand {
             Options (defaults in brackets):
               --min-keys N          smallest keyspace [1000]
               --max-keys N          largest keyspace, e.g. 1e7 or 1e8 [1e7]; keys need heap for their names
-                                    except sluice-store's; give the JVM room: SLUICE_JAVA_OPTS=-Xmx16g ./sluice sweep
-              --impls LIST          any of sluice-store (the off-heap store driven directly, sized for the
-                                    keyspace), sluice-fixed, sluice-sliding, sluice-token (the full limiter),
+                                    except the store rows'; give the JVM room: SLUICE_JAVA_OPTS=-Xmx16g ./sluice sweep
+              --impls LIST          any of sluice-store, sluice-store-token (the off-heap store driven
+                                    directly, fixed window or token bucket, sized for exactly the keyspace),
+                                    sluice-fixed, sluice-sliding, sluice-token (the full limiter),
                                     onheap-fixed, onheap-sliding, onheap-token, bucket4j, resilience4j, guava,
                                     agrona-fixed [%s]
               --distribution NAME   uniform | zipf [uniform]
@@ -62,12 +64,12 @@ final class SweepCommand {
         }
         List<String> impls = o.list("impls", DEFAULT_IMPLS);
         for (String impl : impls) {
-            if (!impl.equals(KeyspaceSweep.STORE_IMPL)) {
+            if (!KeyspaceSweep.isStore(impl)) {
                 try {
                     Impl.of(impl);
                 } catch (IllegalArgumentException e) {
                     throw new UsageException("--impls=\"" + o.string("impls", "") + "\": " + e.getMessage()
-                            + ", " + KeyspaceSweep.STORE_IMPL);
+                            + ", " + KeyspaceSweep.STORE_IMPL + ", " + KeyspaceSweep.STORE_TOKEN_IMPL);
                 }
             }
         }

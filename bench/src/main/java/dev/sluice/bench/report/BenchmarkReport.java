@@ -562,8 +562,10 @@ public final class BenchmarkReport {
             map also holds its key `String`, some 50-60 more bytes for these keys, while the store's figure already
             includes its own copy of the key bytes). GCs and GC ms:
             collections during charging and measuring (explicit ones for the heap reading excluded). `sluice-store`
-            drives the off-heap store directly, sized for the keyspace and with keys built into a reused byte
-            buffer; the other rows use the same key strings.
+            (fixed window) and `sluice-store-token` (token bucket) drive the off-heap store directly, sized for
+            exactly the keyspace (`maxKeys` = keys, at least 1,024; the default 32-byte key area) and with keys
+            built into a reused byte buffer, so their off-heap bytes per key are the store's cost per key at
+            capacity; the other rows use the same key strings.
 
             """;
 

@@ -33,16 +33,25 @@ import org.HdrHistogram.Histogram;
  * implementation holds per key and not the benchmark's own key strings. GC: collections and their total
  * time across the whole size (charging and measuring), from {@link GarbageCollectorMXBean}.
  *
- * <p>Implementations: {@code sluice-store} drives the off-heap store directly (sized for the keyspace, keys
- * built into a reused buffer, no strings); {@code sluice-fixed} and friends go through {@code RateLimiter}
- * with the same key strings the peers get. Not thread-safe.
+ * <p>Implementations: {@code sluice-store} (fixed window) and {@code sluice-store-token} (token bucket) drive
+ * the off-heap store directly: sized for exactly the keyspace ({@code maxKeys} = keys, at least 1,024, with the
+ * default 32-byte key area), keys built into a reused buffer, no strings. {@code sluice-fixed} and friends go
+ * through {@code RateLimiter} with the same key strings the peers get. Not thread-safe.
  */
 public final class KeyspaceSweep {
     static final int BATCH = 1_000;
     private static final long START_NANOS = 1_767_225_600_000_000_000L;
     private static final long STEP_NANOS = 1_000L;
     private static final LimitSpec SPEC = new LimitSpec(100, 1);
+    /** The off-heap store alone, fixed window. */
     public static final String STORE_IMPL = "sluice-store";
+    /** The off-heap store alone, token bucket. */
+    public static final String STORE_TOKEN_IMPL = "sluice-store-token";
+
+    /** @return whether {@code impl} names the store driven directly rather than a limiter */
+    public static boolean isStore(String impl) {
+        return impl.equals(STORE_IMPL) || impl.equals(STORE_TOKEN_IMPL);
+    }
 
     /** What the sweep reports for one implementation at one keyspace size. */
     public record Row(String impl, long keys, double medianNanos, double p99Nanos, double offHeapBytesPerKey,
@@ -68,7 +77,7 @@ public final class KeyspaceSweep {
         for (String impl : settings.impls()) {
             double spent = 0;
             for (long n : settings.sizes()) {
-                if (!impl.equals(STORE_IMPL) && n > Integer.MAX_VALUE / 4) {
+                if (!isStore(impl) && n > Integer.MAX_VALUE / 4) {
                     rows.add(note(impl, n, "skipped: key strings for this many keys do not fit the heap"));
                     continue;
                 }
@@ -80,7 +89,7 @@ public final class KeyspaceSweep {
                 }
                 Row row;
                 try {
-                    row = impl.equals(STORE_IMPL) ? measureStore(n) : measureKeyed(impl, n);
+                    row = isStore(impl) ? measureStore(impl, n) : measureKeyed(impl, n);
                 } catch (OutOfMemoryError e) {
                     System.gc();
                     row = note(impl, n, "out of memory (" + e.getMessage() + ")");
@@ -110,12 +119,12 @@ public final class KeyspaceSweep {
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%-14s %12s %10s %10s %12s %12s %6s %8s %8s  %s", "impl", "keys",
+        return String.format(Locale.ROOT, "%-18s %12s %10s %10s %12s %12s %6s %8s %8s  %s", "impl", "keys",
                 "median ns", "p99 ns", "off-heap B/k", "heap B/k", "GCs", "GC ms", "secs", "note");
     }
 
     static String format(Row r) {
-        return String.format(Locale.ROOT, "%-14s %,12d %10.1f %10.1f %12s %12s %6d %8d %8.1f  %s", r.impl(), r.keys(),
+        return String.format(Locale.ROOT, "%-18s %,12d %10.1f %10.1f %12s %12s %6d %8d %8.1f  %s", r.impl(), r.keys(),
                 r.medianNanos(), r.p99Nanos(), num(r.offHeapBytesPerKey()), num(r.heapBytesPerKey()), r.gcCount(),
                 r.gcMillis(), r.seconds(), r.note() == null ? "" : r.note());
     }
@@ -141,12 +150,12 @@ public final class KeyspaceSweep {
         return draws;
     }
 
-    private Row measureStore(long n) {
+    private Row measureStore(String impl, long n) {
+        StoreAlgorithm algorithm = impl.equals(STORE_TOKEN_IMPL) ? StoreAlgorithm.TOKEN_BUCKET : StoreAlgorithm.FIXED_WINDOW;
         long heapBefore = heapAfterGc();
         long[] gcBefore = gc();
         long t0 = System.nanoTime();
-        try (KeyedStore store = KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).maxKeys(Math.max(n, 1024) + n / 4)
-                .build()) {
+        try (KeyedStore store = KeyedStore.builder(algorithm).maxKeys(Math.max(n, 1024)).build()) {
             KeyBuffer key = new KeyBuffer();
             AcquireResult result = new AcquireResult();
             long now = START_NANOS;
@@ -178,7 +187,7 @@ public final class KeyspaceSweep {
             }
             full = store.tableFullCount();
             long[] gcAfter = gc();
-            return new Row(STORE_IMPL, n, h.getValueAtPercentile(50) / 10.0, h.getValueAtPercentile(99) / 10.0,
+            return new Row(impl, n, h.getValueAtPercentile(50) / 10.0, h.getValueAtPercentile(99) / 10.0,
                     (double) offHeap / n, (double) heap / n, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
                     (System.nanoTime() - t0) / 1e9, full > 0 ? full + " checks found the table full" : "");
         }
