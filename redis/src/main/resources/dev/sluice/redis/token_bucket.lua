@@ -35,6 +35,10 @@ local out = {}
 
 -- Charges one check: its c keys from KEYS[k + 1], their limits and windows from ARGV[a], its answers to
 -- out[o + 1]. Run under pcall, so that an error (a key of another type) fails this check alone.
+--
+-- A refused key is not written: leaving tokens and last_refill as they were defers the refill, which is exact
+-- (min(cap, min(cap, c + d1) + d2) = min(cap, c + d1 + d2), and a refused key was below cap after d1), and its
+-- expiry, set by the last write, still falls when the bucket is full again + 1 s.
 local function charge(now, member, k, a, o, c)
   for j = 1, c do
     local r = o + 4 * j - 4
@@ -67,14 +71,11 @@ local function charge(now, member, k, a, o, c)
       end
     end
     local lag = (last - now) * 1000
-    local allowed = credit >= interval
-    if allowed then
+    if credit >= interval then
       credit = credit - interval
-    end
-    call('HSET', key, 'tokens', format('%.17g', credit / interval),
-      'last_refill', format('%d.%06d', floor(last / 1000000), last % 1000000))
-    call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
-    if allowed then
+      call('HSET', key, 'tokens', format('%.17g', credit / interval),
+        'last_refill', format('%d.%06d', floor(last / 1000000), last % 1000000))
+      call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
       out[r + 1] = 1
       out[r + 2] = idiv(credit, interval)
       out[r + 3] = lag + capacity - credit

@@ -147,6 +147,21 @@ class RedisKeyFormatTest extends FlushedRedisTest {
         }
     }
 
+    /** A refused check writes nothing: the original's hash and its expiry are left exactly as they were. */
+    @Test
+    void tokenBucketRefusedCheckLeavesTheHashAndExpiryUntouched() {
+        double now = System.currentTimeMillis() / 1000.0;
+        String last = String.format(java.util.Locale.ROOT, "%.6f", now);
+        cli.call("HSET", "rl:user:dave:60", "tokens", "0.25", "last_refill", last);
+        cli.call("PEXPIRE", "rl:user:dave:60", "45000");
+        try (RateLimiter limiter = RateLimiter.create(config(Algorithm.TOKEN_BUCKET).build())) {
+            assertFalse(limiter.check("dave", null, null).allowed());
+            assertFalse(limiter.check("dave", null, null).allowed());
+        }
+        assertEquals(Map.of("tokens", "0.25", "last_refill", last), hash("rl:user:dave:60"));
+        assertTtlWithin("rl:user:dave:60", 44_000, 45_000);
+    }
+
     private static Map<String, String> hash(String key) {
         List<Object> flat = cli.list("HGETALL", key);
         Map<String, String> out = new java.util.HashMap<>();
