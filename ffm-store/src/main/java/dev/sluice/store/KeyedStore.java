@@ -928,7 +928,10 @@ public final class KeyedStore implements AutoCloseable {
     public static final class Builder {
         /** The default {@link #maxKeys(long)}. */
         public static final long DEFAULT_MAX_KEYS = 1_000_000;
-        /** The default {@link #maxKeyBytes(int)}: with it a record is 48 bytes. */
+        /**
+         * The default {@link #maxKeyBytes(int)}: with it a record is 40 bytes (48 for SLIDING_WINDOW_LOG), and
+         * with its 16 bytes of index a key costs 56.
+         */
         public static final int DEFAULT_MAX_KEY_BYTES = 32;
         /** Ring memory a SLIDING_WINDOW_LOG store may use when no budget is set: 256 MiB. */
         public static final long DEFAULT_RING_BUDGET_BYTES = 256L << 20;
@@ -964,7 +967,8 @@ public final class KeyedStore implements AutoCloseable {
         }
 
         /**
-         * @param maxKeyBytes the longest key in UTF-8 bytes, 1 to 4096; every record reserves this much
+         * @param maxKeyBytes the longest key in UTF-8 bytes (U+0000 counting two, see {@link KeyBuffer}), 1 to 4096;
+         *     every record reserves this much, rounded up to 8
          * @return this builder
          */
         public Builder maxKeyBytes(int maxKeyBytes) {
