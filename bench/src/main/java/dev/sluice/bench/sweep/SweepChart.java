@@ -32,6 +32,13 @@ public final class SweepChart {
         return axis;
     }
 
+    private static void widenIfSingleValue(LogAxis axis, double lower, double upper) {
+        if (lower > 0 && upper <= lower * 1.0001) {
+            axis.setAutoRange(false);
+            axis.setRange(lower / 3, upper * 3);
+        }
+    }
+
     /**
      * @param rows the sweep's rows; rows without figures are left out
      * @param png where to write the chart
@@ -82,6 +89,10 @@ public final class SweepChart {
         LogAxis keys = logAxis("keys in the keyspace");
         LogAxis nanos = logAxis("ns per check (solid: median, dashed: p99 of 1,000-check batches)");
         LogAxis perKey = logAxis("bytes per key (heap + off-heap; where off-heap is known)");
+        // A log axis cannot auto-range over one value (one size, or equal figures): give it a decade around it.
+        widenIfSingleValue(keys, latency.getDomainLowerBound(false), latency.getDomainUpperBound(false));
+        widenIfSingleValue(nanos, latency.getRangeLowerBound(false), latency.getRangeUpperBound(false));
+        widenIfSingleValue(perKey, memory.getRangeLowerBound(false), memory.getRangeUpperBound(false));
         XYPlot top = new XYPlot(latency, null, nanos, latencyRenderer);
         XYPlot bottom = new XYPlot(memory, null, perKey, memoryRenderer);
         for (XYPlot p : new XYPlot[] {top, bottom}) {
