@@ -449,8 +449,8 @@ public final class KeyedStore implements AutoCloseable {
      * the length: a longer record key has a non-zero byte where the caller has zeros, a shorter one a zero
      * where the caller has a key byte. Caller words are read from its byte[] (a multiple of 8 bytes long,
      * the bytes past the key masked off). Keys of up to 31 bytes (any key, with the default 32-byte area)
-     * take straight-line code with no loop (small enough to inline into the lookup); longer ones a loop. Only the record's
-     * key area is read, racily (see compareKey).
+     * take straight-line code with no loop (small enough to inline into the lookup); longer ones a loop.
+     * Only the record's key area is read, racily (see compareKey).
      */
     private boolean sameKeyBytes(long base, byte[] key, int length) {
         long at = base + keyOffset;
