@@ -8,38 +8,47 @@ import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
 import dev.sluice.store.AcquireResult;
 import dev.sluice.store.AcquireStatus;
-import dev.sluice.store.KeyBuffer;
+import dev.sluice.store.Fingerprint;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import dev.sluice.store.StoreBatch;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The embedded backend: every dimension's state lives in one off-heap {@link KeyedStore}. A dimension's key
- * is {@code <dimension>:<value>:<windowSeconds>}, the Redis key without its prefix.
+ * is the fingerprint of its normalised value under a seed that names the dimension and the window (the
+ * Redis key {@code <dimension>:<value>:<windowSeconds>} without its prefix, as a namespace and a value), so
+ * an identity of any length costs the same memory and is hashed once, straight from its {@code String}.
+ *
+ * <p>A new key that finds the table at {@code memory_max_keys} live keys, once expired keys around it have
+ * been reclaimed, is refused: the dimension blocks with {@code Retry-After} of {@link #TABLE_FULL_RETRY_NANOS}
+ * and the {@code table_full} counter rises. It never fails open.
  *
  * <p>Thread-safe; {@code evaluate} never blocks and, after a batch's first use, allocates nothing.
  */
 public final class MemoryBackend implements Backend {
-    /** The most off-heap memory sliding-window rings take unless {@code memory_budget_bytes} says otherwise. */
-    public static final long MAX_DEFAULT_RING_BUDGET_BYTES = 4L << 30;
+    /** The most ring memory the default budget of a {@code sliding_window} limiter may name: 16 GiB. */
+    public static final long MAX_DEFAULT_RING_BUDGET_BYTES = 16L << 30;
+    /** What a new key is told to wait when the table is full of live keys: 1 s. */
+    public static final long TABLE_FULL_RETRY_NANOS = 1_000_000_000L;
 
-    /** {@code <dimension>:} for each dimension, by ordinal: encoded once rather than on every request. */
-    private static final byte[][] KEY_PREFIXES = keyPrefixes();
+    private static final System.Logger LOG = System.getLogger(MemoryBackend.class.getName());
+    private static final long FULL_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final KeyedStore store;
+    private final Fingerprint fingerprint;
+    private final Rate[] seededRates = new Rate[Dimension.values().length];
+    private final long[] seeds = new long[Dimension.values().length];
+    private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
 
     /**
-     * @param config the limiter's configuration: algorithm, table size, key length, budget
+     * @param config the limiter's configuration: algorithm, table size, budget
      * @throws IllegalArgumentException when the store cannot be built with those settings, naming them
      */
     public MemoryBackend(LimiterConfig config) {
-        checkRates(config);
-        KeyedStore.Builder builder = KeyedStore.builder(storeAlgorithm(config))
-                .maxKeys(config.memoryMaxKeys())
-                .maxKeyBytes(config.memoryMaxKeyBytes());
+        KeyedStore.Builder builder = KeyedStore.builder(storeAlgorithm(config)).maxKeys(config.memoryMaxKeys());
         if (config.memoryBudgetBytes() > 0) {
             builder.memoryBudgetBytes(config.memoryBudgetBytes());
         } else if (config.algorithm() == Algorithm.SLIDING_WINDOW) {
@@ -49,30 +58,67 @@ public final class MemoryBackend implements Backend {
             this.store = builder.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid embedded-backend settings (memory_max_keys="
-                    + config.memoryMaxKeys() + ", memory_max_key_bytes=" + config.memoryMaxKeyBytes()
-                    + ", memory_budget_bytes=" + config.memoryBudgetBytes() + "): " + e.getMessage(), e);
+                    + config.memoryMaxKeys() + ", memory_budget_bytes=" + config.memoryBudgetBytes() + "): "
+                    + e.getMessage(), e);
+        }
+        this.fingerprint = store.fingerprint();
+        if (config.byUser() != null) {
+            seed(Dimension.USER, config.byUser());
+        }
+        if (config.byTenant() != null) {
+            seed(Dimension.TENANT, config.byTenant());
         }
     }
 
     @Override
     public void evaluate(Batch batch) {
-        Scratch scratch = batch.attachment() instanceof Scratch s ? s : attach(batch);
-        KeyBuffer key = scratch.key;
-        AcquireResult result = scratch.result;
-        long now = batch.monotonicNanos();
-        for (int i = 0; i < batch.size(); i++) {
+        StoreBatch requests = batch.attachment() instanceof StoreBatch s ? s : attach(batch);
+        requests.clear();
+        int size = batch.size();
+        for (int i = 0; i < size; i++) {
             Rate rate = batch.rate(i);
-            key.clear().append(KEY_PREFIXES[batch.dimension(i).ordinal()]).appendUtf8(batch.value(i))
-                    .append((byte) ':').appendDecimal(rate.windowSeconds());
-            store.acquire(key, rate.count(), rate.windowNanos(), now, result);
+            requests.add(fingerprint, seed(batch.dimension(i), rate), batch.value(i), 1, rate.count(), rate.windowNanos());
+        }
+        store.acquire(requests, batch.monotonicNanos());
+        for (int i = 0; i < size; i++) {
+            AcquireResult result = requests.result(i);
             AcquireStatus status = result.status();
             if (status == AcquireStatus.ALLOWED) {
                 batch.allow(i, result.remaining(), result.resetAfterNanos());
             } else if (status == AcquireStatus.BLOCKED) {
                 batch.block(i, result.resetAfterNanos(), result.retryAfterNanos());
             } else {
-                batch.unavailable(i);
+                tableFull(batch.monotonicNanos());
+                batch.block(i, TABLE_FULL_RETRY_NANOS, TABLE_FULL_RETRY_NANOS);
             }
+        }
+    }
+
+    /** The seed of a dimension's keys: user and tenant seeds are kept, a tool's (own window) is computed. */
+    private long seed(Dimension dimension, Rate rate) {
+        int d = dimension.ordinal();
+        if (seededRates[d] == rate) {
+            return seeds[d];
+        }
+        return fingerprint.seed(namespace(dimension, rate));
+    }
+
+    private void seed(Dimension dimension, Rate rate) {
+        seeds[dimension.ordinal()] = fingerprint.seed(namespace(dimension, rate));
+        seededRates[dimension.ordinal()] = rate;
+    }
+
+    /** The namespace {@code <dimension>:…:<windowSeconds>} as a number. */
+    private static long namespace(Dimension dimension, Rate rate) {
+        return ((long) (dimension.ordinal() + 1) << 48) ^ rate.windowSeconds();
+    }
+
+    private void tableFull(long now) {
+        long next = nextFullLog.get();
+        if ((next == Long.MIN_VALUE || now - next >= 0) && nextFullLog.compareAndSet(next, now + FULL_LOG_INTERVAL_NANOS)) {
+            LOG.log(System.Logger.Level.WARNING, "Embedded rate-limit table full: " + store.size() + " live keys of "
+                    + store.capacity() + " (memory_max_keys); new keys are refused until keys expire."
+                    + " Refusals so far: " + store.tableFullCount() + ". Raise memory_max_keys to hold more.");
         }
     }
 
@@ -88,8 +134,8 @@ public final class MemoryBackend implements Backend {
     }
 
     /**
-     * Reclaims expired keys in one incremental pass. The store also reclaims on its own when an insert finds
-     * no room; this is for callers that want memory back sooner.
+     * Reclaims expired keys in one pass over the table. The store also reclaims on its own, paced with the
+     * requests and whenever a new key finds no room; this is for callers that want memory back sooner.
      *
      * @param nowNanos the current monotonic time
      * @return the number of keys reclaimed
@@ -104,61 +150,37 @@ public final class MemoryBackend implements Backend {
     }
 
     /**
-     * Room for a ring of the largest configured limit for every key the table holds, at most
-     * {@link #MAX_DEFAULT_RING_BUDGET_BYTES}: rings are allocated in chunks as keys arrive, so the budget is a
-     * ceiling, not a reservation.
+     * Room for {@code memory_max_keys} live keys at each configured limit: rings are allocated in chunks as keys
+     * arrive, so the budget is a ceiling, not a reservation.
+     *
+     * @throws IllegalArgumentException when that exceeds {@link #MAX_DEFAULT_RING_BUDGET_BYTES}, with the numbers
      */
-    private static long defaultRingBudget(LimiterConfig config) {
-        long largest = Math.max(config.byUser() == null ? 1 : config.byUser().count(),
-                config.byTenant() == null ? 1 : config.byTenant().count());
-        for (Rate rate : config.byTool().values()) {
-            largest = Math.max(largest, rate.count());
+    static long defaultRingBudget(LimiterConfig config) {
+        TreeSet<Long> limits = new TreeSet<>();
+        if (config.byUser() != null) {
+            limits.add(config.byUser().count());
         }
-        long ringBytes = 8 + 8 * largest;
-        long wanted = config.memoryMaxKeys() > MAX_DEFAULT_RING_BUDGET_BYTES / ringBytes
-                ? MAX_DEFAULT_RING_BUDGET_BYTES : config.memoryMaxKeys() * ringBytes;
-        return Math.min(MAX_DEFAULT_RING_BUDGET_BYTES, Math.max(wanted, 1L << 20));
+        if (config.byTenant() != null) {
+            limits.add(config.byTenant().count());
+        }
+        config.byTool().values().forEach(rate -> limits.add(rate.count()));
+        long bytes = 0;
+        for (long limit : limits) {
+            long ring = KeyedStore.Builder.ringBytesFor(limit, config.memoryMaxKeys());
+            bytes = ring > MAX_DEFAULT_RING_BUDGET_BYTES - bytes ? Long.MAX_VALUE : bytes + ring;
+        }
+        if (bytes > MAX_DEFAULT_RING_BUDGET_BYTES) {
+            throw new IllegalArgumentException("sliding_window with memory_max_keys=" + config.memoryMaxKeys()
+                    + " and limits " + limits + " needs up to " + (bytes == Long.MAX_VALUE ? "more than " + MAX_DEFAULT_RING_BUDGET_BYTES : bytes)
+                    + " bytes of rings (8 bytes per unit of limit per key), above the default ceiling of "
+                    + MAX_DEFAULT_RING_BUDGET_BYTES + "; lower memory_max_keys, or set memory_budget_bytes to the"
+                    + " ring memory you allow (keys beyond it are refused while their windows last)");
+        }
+        return Math.max(bytes, 1);
     }
 
-    /** Refuses, when the limiter is built, every rate the store could not hold, rather than failing per request. */
-    private static void checkRates(LimiterConfig config) {
-        List<String> problems = new ArrayList<>();
-        checkRate("by_user", config.byUser(), problems);
-        checkRate("by_tenant", config.byTenant(), problems);
-        config.byTool().forEach((tool, rate) -> checkRate("by_tool[\"" + tool + "\"]", rate, problems));
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Invalid rate-limit configuration for the embedded backend ("
-                    + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "):\n  "
-                    + String.join("\n  ", problems));
-        }
-    }
-
-    private static void checkRate(String field, Rate rate, List<String> problems) {
-        if (rate == null) {
-            return;
-        }
-        if (rate.count() > KeyedStore.MAX_LIMIT) {
-            problems.add(field + "=" + rate + ": count " + rate.count() + " exceeds the embedded backend's largest limit "
-                    + KeyedStore.MAX_LIMIT);
-        }
-        if (rate.windowSeconds() > KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L) {
-            problems.add(field + "=" + rate + ": window " + rate.windowSeconds()
-                    + " s exceeds the embedded backend's longest window of "
-                    + KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L + " s");
-        }
-    }
-
-    private static byte[][] keyPrefixes() {
-        Dimension[] dimensions = Dimension.values();
-        byte[][] prefixes = new byte[dimensions.length][];
-        for (Dimension dimension : dimensions) {
-            prefixes[dimension.ordinal()] = (dimension.key() + ":").getBytes(StandardCharsets.UTF_8);
-        }
-        return prefixes;
-    }
-
-    private static Scratch attach(Batch batch) {
-        Scratch s = new Scratch();
+    private static StoreBatch attach(Batch batch) {
+        StoreBatch s = new StoreBatch();
         batch.attach(s);
         return s;
     }
@@ -169,11 +191,5 @@ public final class MemoryBackend implements Backend {
             case SLIDING_WINDOW -> StoreAlgorithm.SLIDING_WINDOW_LOG;
             case TOKEN_BUCKET -> StoreAlgorithm.TOKEN_BUCKET;
         };
-    }
-
-    /** Per-batch scratch space, so that building keys and reading results allocates nothing. */
-    private static final class Scratch {
-        final KeyBuffer key = new KeyBuffer();
-        final AcquireResult result = new AcquireResult();
     }
 }

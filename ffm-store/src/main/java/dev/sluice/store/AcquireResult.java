@@ -13,6 +13,8 @@ public final class AcquireResult {
     static final int BLOCKED = 1;
     static final int TABLE_FULL = 2;
 
+    /** Scratch for a fingerprint's low word, so that fingerprinting a key for this caller allocates nothing. */
+    final long[] lo = new long[1];
     private int status = BLOCKED;
     private long remaining;
     private long resetAfterNanos;

@@ -10,9 +10,9 @@ import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 
 /*
- * Where the store's two large tables (index and records) come from.
+ * Where the store's large table (its slots) comes from.
  *
- * At millions of keys every lookup misses the caches twice (its index slot, then its record), and with 4 KiB
+ * At millions of keys every lookup misses the caches (its slot), and with 4 KiB
  * pages each miss also misses the TLB: the page walk is itself a chain of cache misses, longer still under a
  * hypervisor. On Linux, a table asked for with huge pages is mapped anonymously (mmap), aligned to 2 MiB and
  * marked MADV_HUGEPAGE before it is first touched, so that transparent huge pages back it even where the

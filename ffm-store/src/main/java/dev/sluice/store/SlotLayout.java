@@ -1,121 +1,125 @@
 package dev.sluice.store;
 
 /*
- * The index: a flat array of 8-byte control words, one per slot, probed linearly (Agrona style).
+ * The table: one flat array of slots, probed linearly (Agrona style). A slot holds a key's fingerprint and
+ * its state word side by side, so a lookup at any table size touches one slot and a key of any length
+ * costs the same bytes.
  *
- *    63 62 61                     48 47                     32 31                                     0
- *   +-----+-------------------------+-------------------------+----------------------------------------+
- *   |state|   generation (14 bits)  |   hash tag (16 bits)    |          record index (32 bits)        |
- *   +-----+-------------------------+-------------------------+----------------------------------------+
+ *   FIXED_WINDOW, TOKEN_BUCKET (24 bytes)
+ *    0                8                16               24
+ *   +----------------+----------------+----------------+
+ *   |  identity (8)  |  check (8)     |  state (8, CAS)|
+ *   +----------------+----------------+----------------+
  *
- *   state      00 FREE, 01 PENDING (a claimed key being checked for duplicates), 10 LIVE
- *   generation incremented by every transition of the slot, so a stale CAS on an old word always fails
- *              (it would need 16,384 transitions of one slot between a thread's read and its CAS)
- *   hash tag   bits 63..48 of the key's hash: most mismatches are rejected without touching the record
- *   record     index of the record (RecordLayout) that holds the key bytes and the state word
+ *   SLIDING_WINDOW_LOG (32 bytes)
+ *    0                8                16               24        28        32
+ *   +----------------+----------------+----------------+---------+---------+
+ *   |  identity (8)  |  check (8)     |  state (8, CAS)| ring ref| (unused)|
+ *   +----------------+----------------+----------------+---------+---------+
  *
- * A FREE word keeps its generation and has zero tag and record. A fresh index is all zeros: FREE, gen 0.
+ *   identity   63                                                 16 15                 2 1   0
+ *             +-----------------------------------------------------+--------------------+-----+
+ *             |   fingerprint high word, bits 63..16 (48 bits)      | generation (14)    |stat.|
+ *             +-----------------------------------------------------+--------------------+-----+
+ *              status: 00 FREE (never used), 01 PENDING (claimed, checking for duplicates),
+ *                      10 LIVE, 11 TOMB (used once, now empty; a TOMB word has no fingerprint bits)
+ *              generation: incremented by every claim of the slot, so a CAS prepared against one key's
+ *                      time in the slot fails against the next one's, even when it is the same key again
+ *   check      the fingerprint's low word; written while the slot is PENDING, read only under a LIVE identity
+ *   state      the algorithm's state word (StateWordLayout); the one word every update CASes
+ *   ring ref   SLIDING_WINDOW_LOG: the key's ring (RingLayout.ref), written while PENDING
  *
- * Capacity: 2 * maxKeys home slots (load factor 0.5), at least PROBE_WINDOW, followed by PROBE_WINDOW - 1
- * overflow slots, so that a probe runs forward from its home slot without wrapping around. The home slot
- * is the low 32 bits of the hash scaled to the home slots (Lemire's multiply-shift range reduction), so
- * the table need not be a power of two: the index costs 16 bytes per key at every maxKeys, where rounding
- * up to a power of two cost up to 32. A key lives within PROBE_WINDOW slots of its home slot; lookups of
- * absent keys read the whole window, so deleting a key can make its slot FREE directly (no tombstones, no
- * chains to repair).
+ * A key's identity is the 48 bits here and the 64 of the check word: 112 bits of its fingerprint.
+ *
+ * A fresh table is all zeros: every slot FREE. A slot goes FREE -> PENDING -> LIVE -> TOMB -> PENDING ...
+ * and never back to FREE, so every slot between a key's home slot and the key is not FREE: a lookup stops at
+ * the first FREE slot. Tombstones are reused by inserts.
+ *
+ * Capacity: 2 * maxKeys home slots (load factor at most 0.5), at least PROBE_WINDOW, followed by
+ * PROBE_WINDOW - 1 overflow slots, so that a probe runs forward from its home slot without wrapping. The
+ * home slot is bits 63..32 of the check word scaled to the home slots (Lemire's multiply-shift range
+ * reduction), so the table need not be a power of two: 48 bytes per key for FIXED_WINDOW and TOKEN_BUCKET,
+ * 64 for SLIDING_WINDOW_LOG (plus its ring). A key lives within PROBE_WINDOW slots of its home slot.
  */
 final class SlotLayout {
-    /** Bytes per slot. */
-    static final int SLOT_BYTES = 8;
-    /** Alignment of the index segment (one cache line). */
+    static final int IDENTITY_OFFSET = 0;
+    static final int CHECK_OFFSET = 8;
+    static final int STATE_OFFSET = 16;
+    static final int RING_REF_OFFSET = 24;
+    /** Bytes per slot for FIXED_WINDOW and TOKEN_BUCKET. */
+    static final int SLOT_BYTES = 24;
+    /** Bytes per slot for SLIDING_WINDOW_LOG. */
+    static final int LOG_SLOT_BYTES = 32;
+    /** Alignment of the table (one cache line). */
     static final int ALIGNMENT = 64;
-    /** Slots a key may be placed from its home slot; lookups of absent keys read this many. */
+    /** Slots a key may be placed from its home slot. */
     static final int PROBE_WINDOW = 64;
 
-    static final int STATE_SHIFT = 62;
-    static final int GENERATION_SHIFT = 48;
+    static final long STATUS_MASK = 3L;
+    static final int GENERATION_SHIFT = 2;
     static final int GENERATION_BITS = 14;
-    static final int TAG_SHIFT = 32;
-    static final int TAG_BITS = 16;
+    /** The generation and status bits: what a lookup ignores and a handle keeps. */
+    static final long GENERATION_AND_STATUS = (1L << (GENERATION_SHIFT + GENERATION_BITS)) - 1;
+    private static final long GENERATION_FIELD = GENERATION_AND_STATUS & ~STATUS_MASK;
+    /** The fingerprint bits of an identity word. */
+    static final long FINGERPRINT_MASK = ~GENERATION_AND_STATUS;
+    static final long FREE = 0L;
+    static final long PENDING = 1L;
+    static final long LIVE = 2L;
+    static final long TOMB = 3L;
 
-    static final long STATE_FREE = 0L;
-    static final long STATE_PENDING = 1L;
-    static final long STATE_LIVE = 2L;
-
-    private static final long GENERATION_MASK = (1L << GENERATION_BITS) - 1;
-    private static final long TAG_MASK = (1L << TAG_BITS) - 1;
-
-    /** The state and tag bits of a word: a lookup tests both with one comparison. */
-    static final long STATE_AND_TAG_MASK = (3L << STATE_SHIFT) | (TAG_MASK << TAG_SHIFT);
-
-    /** Home slots per key: the load factor is 1 / HOME_SLOTS_PER_KEY. */
+    /** Home slots per key: the load factor is at most 1 / HOME_SLOTS_PER_KEY. */
     static final int HOME_SLOTS_PER_KEY = 2;
-    /** The most home slots: 2^31 (16 GiB of control words), so that the range reduction fits in a long. */
+    /** The most home slots: 2^31, so that the range reduction fits in a long. */
     static final long MAX_HOME_SLOTS = 1L << 31;
+    /** The most keys a table holds. */
+    static final long MAX_KEYS = MAX_HOME_SLOTS / HOME_SLOTS_PER_KEY;
 
     private SlotLayout() {
     }
 
-    /** @return the home slots of an index for {@code maxKeys} keys */
-    static long homeSlotsFor(long maxKeys) {
-        long slots = Math.max(PROBE_WINDOW, maxKeys * HOME_SLOTS_PER_KEY);
-        if (slots > MAX_HOME_SLOTS) {
-            throw new IllegalArgumentException("maxKeys=" + maxKeys + ": needs " + slots + " index slots, above "
-                    + MAX_HOME_SLOTS);
-        }
-        return slots;
+    /** @return bytes per slot for {@code algorithm} */
+    static int slotBytes(StoreAlgorithm algorithm) {
+        return algorithm == StoreAlgorithm.SLIDING_WINDOW_LOG ? LOG_SLOT_BYTES : SLOT_BYTES;
     }
 
-    /** @return all slots of an index with {@code homeSlots} home slots: they and the overflow after them */
+    /** @return the home slots of a table for {@code maxKeys} keys */
+    static long homeSlotsFor(long maxKeys) {
+        return Math.max(PROBE_WINDOW, maxKeys * HOME_SLOTS_PER_KEY);
+    }
+
+    /** @return all slots of a table with {@code homeSlots} home slots: the overflow slots after them included */
     static long tableSlots(long homeSlots) {
         return homeSlots + PROBE_WINDOW - 1;
     }
 
-    /**
-     * The home slot of {@code hash}: its low 32 bits times {@code homeSlots}, divided by 2^32. Uniform when
-     * the hash is; uses no bit of the tag ({@link #tagOf}).
-     */
-    static long home(long hash, long homeSlots) {
-        return ((hash & 0xFFFF_FFFFL) * homeSlots) >>> 32;
+    /** @return the home slot of a key whose check word is {@code check} */
+    static long home(long check, long homeSlots) {
+        return ((check >>> 32) * homeSlots) >>> 32;
     }
 
-    static long offset(long slot) {
-        return slot * SLOT_BYTES;
+    /** @return the LIVE identity of a key whose fingerprint's high word is {@code hi}, generation bits zero */
+    static long live(long hi) {
+        return (hi & FINGERPRINT_MASK) | LIVE;
     }
 
-    static long state(long word) {
-        return word >>> STATE_SHIFT;
+    /** @return the PENDING identity word of a key claiming a slot whose identity word was {@code previous} */
+    static long pending(long hi, long previous) {
+        return (hi & FINGERPRINT_MASK) | ((previous + (1L << GENERATION_SHIFT)) & GENERATION_FIELD) | PENDING;
     }
 
-    static long generation(long word) {
-        return (word >>> GENERATION_SHIFT) & GENERATION_MASK;
+    /** @return the LIVE word that publishes a PENDING one */
+    static long published(long pending) {
+        return (pending & ~STATUS_MASK) | LIVE;
     }
 
-    static int tag(long word) {
-        return (int) ((word >>> TAG_SHIFT) & TAG_MASK);
+    /** @return the TOMB word that follows {@code identity}, keeping its generation */
+    static long tomb(long identity) {
+        return (identity & GENERATION_FIELD) | TOMB;
     }
 
-    static int tagOf(long hash) {
-        return (int) (hash >>> 48);
-    }
-
-    /** The state and tag bits of a LIVE word with {@code tag}; compare with {@code word & STATE_AND_TAG_MASK}. */
-    static long liveWithTag(int tag) {
-        return (STATE_LIVE << STATE_SHIFT) | ((tag & TAG_MASK) << TAG_SHIFT);
-    }
-
-    static int record(long word) {
-        return (int) word;
-    }
-
-    /** The word that follows {@code word}: same slot, next generation. */
-    static long next(long word, long state, int tag, int record) {
-        long generation = (generation(word) + 1) & GENERATION_MASK;
-        return (state << STATE_SHIFT) | (generation << GENERATION_SHIFT) | ((tag & TAG_MASK) << TAG_SHIFT)
-                | (record & 0xFFFF_FFFFL);
-    }
-
-    static long freed(long word) {
-        return next(word, STATE_FREE, 0, 0);
+    /** @return the status bits of an identity word */
+    static long status(long identity) {
+        return identity & STATUS_MASK;
     }
 }

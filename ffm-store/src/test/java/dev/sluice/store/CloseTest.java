@@ -57,7 +57,6 @@ class CloseTest {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             workers.add(Thread.ofPlatform().start(() -> {
-                KeyBuffer key = new KeyBuffer();
                 AcquireResult out = new AcquireResult();
                 started.countDown();
                 try {
@@ -66,7 +65,7 @@ class CloseTest {
                         if (thread == 0 && (i & 63) == 0) {
                             store.reclaimExpired(now, 32);
                         }
-                        key.clear().appendUtf8("key-").appendDecimal(i % 500);
+                        String key = "key-" + (i % 500);
                         store.acquire(key, 3, StoreTesting.MS, now, out);
                     }
                 } catch (IllegalStateException e) {

@@ -73,7 +73,7 @@ class ConcurrencyTest {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(Thread.ofPlatform().start(() -> {
-                    KeyBuffer key = StoreTesting.key("hot-key");
+                    String key = StoreTesting.key("hot-key");
                     AcquireResult out = new AcquireResult();
                     try {
                         while (!stop.get()) {
@@ -129,11 +129,10 @@ class ConcurrencyTest {
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 workers.add(Thread.ofPlatform().start(() -> {
-                    KeyBuffer key = new KeyBuffer();
                     AcquireResult out = new AcquireResult();
                     try {
                         for (int round = 0; round < rounds; round++) {
-                            key.clear().appendUtf8("new-key-").appendDecimal(round);
+                            String key = "new-key-" + round;
                             barrier.await(BARRIER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                             store.acquire(key, limit, 60 * StoreTesting.SECOND, BASE, out);
                             remaining[round][thread] = out.status() == AcquireStatus.ALLOWED ? out.remaining() : -1;

@@ -37,7 +37,7 @@ class LayoutDocumentationTest {
     @Test
     void documentedDiagramsAreTheLayoutClassesDiagrams() throws IOException {
         String doc = Files.readString(DOC);
-        for (String layout : List.of("SlotLayout", "RecordLayout", "StateWordLayout", "RingLayout")) {
+        for (String layout : List.of("SlotLayout", "StateWordLayout", "RingLayout")) {
             Path source = Path.of("src", "main", "java", "dev", "sluice", "store", layout + ".java");
             for (String line : Files.readAllLines(source)) {
                 String stripped = line.replaceFirst("^\\s*\\*", "").strip();
@@ -49,20 +49,21 @@ class LayoutDocumentationTest {
     }
 
     @Test
-    void recordOfA32ByteKeyIs40BytesAndTheIndex16PerKey() {
-        assertEquals(40, RecordLayout.stride(StoreAlgorithm.FIXED_WINDOW, 32));
-        assertEquals(40, RecordLayout.stride(StoreAlgorithm.TOKEN_BUCKET, 32));
-        assertEquals(48, RecordLayout.stride(StoreAlgorithm.SLIDING_WINDOW_LOG, 32));
+    void aSlotIs24BytesAndAKeyTwoSlots() {
+        assertEquals(24, SlotLayout.slotBytes(StoreAlgorithm.FIXED_WINDOW));
+        assertEquals(24, SlotLayout.slotBytes(StoreAlgorithm.TOKEN_BUCKET));
+        assertEquals(32, SlotLayout.slotBytes(StoreAlgorithm.SLIDING_WINDOW_LOG));
         assertEquals(2_000_000, SlotLayout.homeSlotsFor(1_000_000));
         assertEquals(2_000_063, SlotLayout.tableSlots(SlotLayout.homeSlotsFor(1_000_000)));
+        assertEquals(48_001_512, KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).maxKeys(1_000_000).fixedBytes());
     }
 
-    /** The target: at most 64 off-heap bytes per key for fixed window and token bucket, keys up to 32 bytes. */
+    /** At most 64 off-heap bytes per key for fixed window and token bucket, whatever the keys' length. */
     @ParameterizedTest(name = "{0} keys")
     @ValueSource(longs = {1_000, 1_000_000, 10_000_000, 100_000_000})
     void fixedWindowAndTokenBucketTakeAtMost64BytesPerKey(long maxKeys) {
         for (StoreAlgorithm algorithm : List.of(StoreAlgorithm.FIXED_WINDOW, StoreAlgorithm.TOKEN_BUCKET)) {
-            long bytes = KeyedStore.builder(algorithm).maxKeys(maxKeys).maxKeyBytes(32).fixedBytes();
+            long bytes = KeyedStore.builder(algorithm).maxKeys(maxKeys).fixedBytes();
             assertTrue(bytes <= 64 * maxKeys, algorithm + " at " + maxKeys + " keys: " + (double) bytes / maxKeys + " B/key");
         }
     }

@@ -33,19 +33,23 @@ class ModelConformanceTest {
         }
         ReferenceModel model = new ReferenceModel(algorithm);
         AcquireResult out = new AcquireResult();
-        KeyBuffer key = new KeyBuffer(4);
-        long now = 1_000 * StoreTesting.SECOND + random.nextLong(StoreTesting.SECOND);
+        // Clocks start anywhere a nanosecond clock can read: near zero, below zero, just before a 2^56 ns
+        // period of the stored times ends, and just before a long itself wraps.
+        long[] starts = {1_000 * StoreTesting.SECOND, -5 * StoreTesting.SECOND, (1L << 56) - 10 * StoreTesting.SECOND,
+            Long.MAX_VALUE - 10 * StoreTesting.SECOND};
+        long now = starts[random.nextInt(starts.length)] + random.nextLong(StoreTesting.SECOND);
         try (KeyedStore store = StoreTesting.builder(algorithm).maxKeys(64).reclaimGraceNanos(random.nextInt(3) * StoreTesting.MS).build()) {
             for (int step = 0; step < 3_000; step++) {
                 now += random.nextInt(4) == 0 ? random.nextLong(2_000 * StoreTesting.MS) : random.nextLong(StoreTesting.MS);
                 int k = random.nextInt(keys);
                 String name = "k" + k + (k % 3 == 0 ? "-é-🚦" : "");
-                key.clear().appendUtf8(name);
-                store.acquire(key, limits[k], windows[k], now, out);
-                ReferenceModel.Outcome expected = model.acquire(name, limits[k], windows[k], now);
+                long permits = random.nextInt(4) == 0 ? 1 + random.nextLong(limits[k]) : 1;
+                long hi = store.fingerprint().of(0, name, out.lo, 0);
+                store.acquire(hi, out.lo[0], permits, limits[k], windows[k], now, out);
+                ReferenceModel.Outcome expected = model.acquire(name, permits, limits[k], windows[k], now);
                 ReferenceModel.Outcome actual = ReferenceModel.Outcome.of(out);
                 if (!expected.equals(actual)) {
-                    fail("step " + step + " key " + name + " limit " + limits[k] + " window " + windows[k] + " now " + now
+                    fail("step " + step + " key " + name + " permits " + permits + " limit " + limits[k] + " window " + windows[k] + " now " + now
                             + ": expected " + expected + " but was " + actual);
                 }
                 if (random.nextInt(50) == 0) {

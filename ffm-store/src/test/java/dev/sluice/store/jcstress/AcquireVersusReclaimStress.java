@@ -1,7 +1,6 @@
 package dev.sluice.store.jcstress;
 
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import org.openjdk.jcstress.annotations.Actor;
@@ -24,7 +23,7 @@ public class AcquireVersusReclaimStress {
     private static final long WINDOW = 1_000_000_000L;
     private static final long START = 5_000_000_000L;
     private static final long LATER = START + 2 * WINDOW;
-    private final KeyedStore store = KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).originNanos(0).maxKeys(4)
+    private final KeyedStore store = KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).maxKeys(4)
             .reclaimGraceNanos(0).build();
 
     public AcquireVersusReclaimStress() {
@@ -44,12 +43,12 @@ public class AcquireVersusReclaimStress {
     @Arbiter
     public void check(JJ_Result r) {
         AcquireResult out = new AcquireResult();
-        store.acquire(new KeyBuffer().appendUtf8("k"), 2, WINDOW, LATER, out);
+        store.acquire("k", 2, WINDOW, LATER, out);
         r.r2 = out.remaining();
         store.close();
     }
 
     private void acquire(long nowNanos) {
-        store.acquire(new KeyBuffer().appendUtf8("k"), 2, WINDOW, nowNanos, new AcquireResult());
+        store.acquire("k", 2, WINDOW, nowNanos, new AcquireResult());
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.store.jcstress;
 
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import org.openjdk.jcstress.annotations.Actor;
@@ -21,7 +20,7 @@ import org.openjdk.jcstress.infra.results.JJJ_Result;
 @Outcome(expect = Expect.FORBIDDEN, desc = "the key was created twice, or a request was lost")
 @State
 public class ClaimSameEmptySlotStress {
-    private final KeyedStore store = KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).originNanos(0).maxKeys(4).build();
+    private final KeyedStore store = KeyedStore.builder(StoreAlgorithm.FIXED_WINDOW).maxKeys(4).build();
 
     @Actor
     public void first(JJJ_Result r) {
@@ -41,7 +40,7 @@ public class ClaimSameEmptySlotStress {
 
     private long acquire() {
         AcquireResult out = new AcquireResult();
-        store.acquire(new KeyBuffer().appendUtf8("same-new-key"), 2, 1_000_000_000L, 5_000_000_000L, out);
+        store.acquire("same-new-key", 2, 1_000_000_000L, 5_000_000_000L, out);
         return out.allowed() ? out.remaining() : -1;
     }
 }

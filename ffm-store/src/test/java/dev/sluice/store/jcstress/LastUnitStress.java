@@ -1,7 +1,6 @@
 package dev.sluice.store.jcstress;
 
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import org.openjdk.jcstress.annotations.Actor;
@@ -21,12 +20,12 @@ public class LastUnitStress {
         final KeyedStore store;
 
         LastUnit(StoreAlgorithm algorithm) {
-            store = KeyedStore.builder(algorithm).originNanos(0).maxKeys(4).build();
+            store = KeyedStore.builder(algorithm).maxKeys(4).build();
             acquire();
         }
 
         final boolean acquire() {
-            return store.acquire(new KeyBuffer().appendUtf8("k"), 2, WINDOW, NOW, new AcquireResult());
+            return store.acquire("k", 2, WINDOW, NOW, new AcquireResult());
         }
     }
 

@@ -1,0 +1,133 @@
+package dev.sluice.store;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/*
+ * Gives back the room of expired keys, and keeps every stored time readable (StateWordLayout).
+ *
+ * Three ways in, all bounded:
+ *   - Paced sweep. Every request reads one shared word (plain, rarely written): when the next step is
+ *     due, the thread that wins a CAS on it sweeps the next STEP_SLOTS slots of a cursor shared by all
+ *     sweepers. Steps are spaced so the cursor passes the whole table once per PASS_NANOS (1 hour): any
+ *     expired key is reclaimed within about an hour plus the grace, and no state is left unread for longer
+ *     than a pass (far below the 2^55 ns after which a truncated time would be read back wrongly). A store
+ *     that saw no request for more than CATCH_UP_NANOS (about 13 days) sweeps the whole table on the next
+ *     request, once.
+ *   - Room for a new key. An insert that finds the table at capacity, or its probe window without a free
+ *     slot, reclaims in its own probe window and sweeps FULL_STEP_SLOTS slots of the shared cursor before it
+ *     tries again: under a stream of new keys at a full table the cursor crosses the table every
+ *     tableSlots / FULL_STEP_SLOTS refused keys, so expired keys anywhere are found, and each refusal costs
+ *     a bounded, small amount of work (no full-table scan on the request path).
+ *   - reclaimExpired(now): an explicit sweep of the whole table, for callers that want memory back now.
+ *
+ * Each visit to a LIVE slot asks the store whether its state expired at least the grace period ago; if so
+ * it CASes the state word to DEAD (the eviction) and unlinks the slot (SlotTable). A sliding-window key
+ * that stays live has its ring's out-of-window admissions marked ANCIENT instead (RingLayout).
+ *
+ * Thread-safe; never blocks.
+ */
+final class Reclaimer {
+    /** The paced sweep crosses the whole table once per this many nanoseconds. */
+    static final long PASS_NANOS = 3_600_000_000_000L;
+    /** Slots per paced step. */
+    static final int STEP_SLOTS = 256;
+    /** Slots swept when a new key finds no room. */
+    static final int FULL_STEP_SLOTS = 64;
+    /** A paced sweep this late (no request for so long) sweeps the whole table at once. */
+    static final long CATCH_UP_NANOS = 1L << 50;
+
+    /** What a sweep asks of the store's algorithm. */
+    interface Expiry {
+        /** @return true when the LIVE slot's state expired at least the grace period before {@code now} */
+        boolean expired(long offset, long state, long now);
+
+        /** Called for a LIVE slot that did not expire: a chance to age what it keeps (sliding-window rings). */
+        void visitLive(long offset, long state, long now);
+    }
+
+    private final SlotTable table;
+    private final Expiry expiry;
+    private final long stepSlots;
+    private final long stepNanos;
+    private final AtomicLong cursor = new AtomicLong();
+    private final AtomicLong due = new AtomicLong(Long.MIN_VALUE);
+
+    Reclaimer(SlotTable table, Expiry expiry) {
+        this.table = table;
+        this.expiry = expiry;
+        this.stepSlots = Math.min(STEP_SLOTS, table.tableSlots);
+        long stepsPerPass = (table.tableSlots + stepSlots - 1) / stepSlots;
+        this.stepNanos = Math.max(1, PASS_NANOS / stepsPerPass);
+    }
+
+    /** The request path's check: a plain read, and a step of work only when one is due. */
+    void pace(long now) {
+        long when = due.getPlain();
+        if (when != Long.MIN_VALUE && now - when < 0) {
+            return;
+        }
+        paceSlow(now, when);
+    }
+
+    private void paceSlow(long now, long when) {
+        if (!due.compareAndSet(when, now + stepNanos)) {
+            return;
+        }
+        if (when != Long.MIN_VALUE && now - when > CATCH_UP_NANOS) {
+            sweepAll(now);
+        } else if (when != Long.MIN_VALUE) {
+            sweep(now, stepSlots);
+        }
+    }
+
+    /** Makes room for a new key whose home slot is {@code home}: its window, then a short shared step. */
+    void makeRoom(long home, long now) {
+        long offset = table.offset(home);
+        for (int i = 0; i < SlotLayout.PROBE_WINDOW; i++, offset += table.slotBytes) {
+            visit(offset, now);
+        }
+        sweep(now, FULL_STEP_SLOTS);
+    }
+
+    /** Sweeps the next {@code slots} slots of the shared cursor. @return keys reclaimed */
+    int sweep(long now, long slots) {
+        long slot = Long.remainderUnsigned(cursor.getAndAdd(slots), table.tableSlots);
+        int count = 0;
+        for (long i = 0; i < slots; i++) {
+            if (visit(table.offset(slot), now)) {
+                count++;
+            }
+            slot = slot + 1 == table.tableSlots ? 0 : slot + 1;
+        }
+        return count;
+    }
+
+    /** Sweeps every slot once. @return keys reclaimed */
+    long sweepAll(long now) {
+        long count = 0;
+        for (long done = 0; done < table.tableSlots; done += STEP_SLOTS) {
+            count += sweep(now, Math.min(STEP_SLOTS, table.tableSlots - done));
+        }
+        return count;
+    }
+
+    private boolean visit(long offset, long now) {
+        long identity = table.identity(offset);
+        if (SlotLayout.status(identity) != SlotLayout.LIVE) {
+            return false;
+        }
+        long state = table.state(offset);
+        if (!table.isDead(state)) {
+            if (!expiry.expired(offset, state, now)) {
+                expiry.visitLive(offset, state, now);
+                return false;
+            }
+            // Linearizes here (the eviction): the DEAD word replaces an expired state, which answers like
+            // an absent key; every update CAS prepared against the old word now fails.
+            if (!table.casState(offset, state, table.deadFrom(state))) {
+                return false;
+            }
+        }
+        return table.unlink(offset, identity);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.sluice.store;
+
+/**
+ * The requests of one gateway request for {@link KeyedStore#acquire(StoreBatch, long)}: any number of keys,
+ * each with its cost, limit and window, and a result for each. Reused from request to request; it grows only
+ * when a request has more keys than any before it.
+ *
+ * <p>Not thread-safe: a batch belongs to one request at a time.
+ */
+public final class StoreBatch {
+    long[] hi = new long[4];
+    long[] lo = new long[4];
+    long[] permits = new long[4];
+    long[] limits = new long[4];
+    long[] windows = new long[4];
+    AcquireResult[] results = newResults(4, 0, null);
+    /** What the first pass read; kept so that the reads are not optimised away. */
+    long touched;
+    private int size;
+
+    /** Creates an empty batch. */
+    public StoreBatch() {
+    }
+
+    /** @return this batch, emptied */
+    public StoreBatch clear() {
+        size = 0;
+        return this;
+    }
+
+    /**
+     * Adds a request for {@code key}, fingerprinted with {@code fingerprint} under {@code seed}.
+     *
+     * @param fingerprint the store's {@link KeyedStore#fingerprint()}
+     * @param seed the key's namespace, from {@link Fingerprint#seed(long)}
+     * @param key the key, any length
+     * @param permits units the request costs
+     * @param limit units per window
+     * @param windowNanos the window
+     * @return the request's index
+     */
+    public int add(Fingerprint fingerprint, long seed, String key, long permits, long limit, long windowNanos) {
+        int i = grow();
+        hi[i] = fingerprint.of(seed, key, lo, i);
+        this.permits[i] = permits;
+        limits[i] = limit;
+        windows[i] = windowNanos;
+        return i;
+    }
+
+    /**
+     * Adds a request for the key whose fingerprint is ({@code keyHi}, {@code keyLo}).
+     *
+     * @return the request's index
+     */
+    public int add(long keyHi, long keyLo, long permits, long limit, long windowNanos) {
+        int i = grow();
+        hi[i] = keyHi;
+        lo[i] = keyLo;
+        this.permits[i] = permits;
+        limits[i] = limit;
+        windows[i] = windowNanos;
+        return i;
+    }
+
+    /** @return the number of requests */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * @param i a request's index, below {@link #size()}
+     * @return its outcome, written by {@link KeyedStore#acquire(StoreBatch, long)}
+     */
+    public AcquireResult result(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("request index " + i + " outside 0.." + (size - 1));
+        }
+        return results[i];
+    }
+
+    private int grow() {
+        int i = size;
+        if (i == hi.length) {
+            int n = i * 2;
+            hi = java.util.Arrays.copyOf(hi, n);
+            lo = java.util.Arrays.copyOf(lo, n);
+            permits = java.util.Arrays.copyOf(permits, n);
+            limits = java.util.Arrays.copyOf(limits, n);
+            windows = java.util.Arrays.copyOf(windows, n);
+            results = newResults(n, i, results);
+        }
+        size = i + 1;
+        return i;
+    }
+
+    private static AcquireResult[] newResults(int length, int keep, AcquireResult[] old) {
+        AcquireResult[] results = new AcquireResult[length];
+        for (int i = 0; i < length; i++) {
+            results[i] = i < keep ? old[i] : new AcquireResult();
+        }
+        return results;
+    }
+}
