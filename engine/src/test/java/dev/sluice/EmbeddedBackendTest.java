@@ -5,54 +5,87 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The embedded backend's limits as a limiter user meets them: configuration errors, long keys, counters. */
+/** The embedded backend as a limiter user meets it: identities of any length, a full table, sliding-window memory, counters. */
 class EmbeddedBackendTest {
 
-    @Test
-    void refusesAWindowLongerThanTheStoreHoldsWhenTheLimiterIsBuilt() {
-        LimiterConfig config = LimiterConfig.builder().byUser(Rate.of(5, 8 * 86_400)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RateLimiter.create(config));
-        assertEquals("Invalid rate-limit configuration for the embedded backend (1 problem):\n"
-                + "  by_user=5/691200s: window 691200 s exceeds the embedded backend's longest window of 604800 s",
-                e.getMessage());
+    /** Identities of any length and script are limited exactly like a short ASCII one: no cliff, no fail-open. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("identities")
+    void identityOfAnyLengthIsLimitedExactlyLikeAlice(String label, String user) {
+        LimiterConfig config = LimiterConfig.builder().byUser("5/m").byTenant("100/m").memoryMaxKeys(1_000).build();
+        ManualClock clock = ManualClock.atEpochSeconds(1_000);
+        try (RateLimiter shortId = RateLimiter.create(config, clock); RateLimiter limiter = RateLimiter.create(config, clock)) {
+            for (int i = 0; i < 7; i++) {
+                Decision expected = shortId.check("alice", "acme", null);
+                Decision actual = limiter.check(user, "acme", null);
+                assertEquals(expected.status(), actual.status(), label + " request " + (i + 1));
+                assertEquals(expected.headers(), actual.headers(), label + " request " + (i + 1));
+                assertEquals(expected.metadata(), actual.metadata(), label + " request " + (i + 1));
+                clock.advance(Duration.ofMillis(10));
+            }
+            assertEquals(0, limiter.stats().failedOpen() + limiter.stats().failedClosed(), "failures");
+            // An identity that differs only in its last character is a different user.
+            assertTrue(limiter.check(user.substring(0, user.length() - 1) + "#", "other", null).allowed(), label);
+        }
+    }
+
+    static Stream<Arguments> identities() {
+        return Stream.of(
+                Arguments.of("57-character e-mail", "firstname.middlename.lastname.department@example-corp.com"),
+                Arguments.of("20 CJK characters", "\u5f20\u4f1f\u738b\u82b3\u674e\u5a1c\u5218\u654f\u9648\u9759"
+                        + "\u6768\u4e3d\u8d75\u5f3a\u9ec4\u519b\u5468\u52c7\u5434\u6770"),
+                Arguments.of("10 KB id", "u".repeat(10 * 1024 - 1) + "z"),
+                Arguments.of("URN subject", "urn:example:tenant-42:service-account:deployments-bot-7f3a9c"));
     }
 
     @Test
-    void refusesACountAboveTheStoresLargestLimitWhenTheLimiterIsBuilt() {
-        LimiterConfig config = LimiterConfig.builder().maxCount(5_000_000).byTool("search", "2000000/s").build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RateLimiter.create(config));
-        assertEquals("Invalid rate-limit configuration for the embedded backend (1 problem):\n"
-                + "  by_tool[\"search\"]=2000000/1s: count 2000000 exceeds the embedded backend's largest limit 1048575",
-                e.getMessage());
-    }
-
-    @Test
-    void keyLongerThanTheConfiguredMaximumFailsOpenAndIsCounted() {
-        LimiterConfig config = LimiterConfig.builder().byUser("5/m").memoryMaxKeyBytes(16).build();
-        try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
-            Decision d = limiter.check("a-user-name-far-too-long-for-sixteen-bytes", null, null);
-            assertTrue(d.allowed());
-            assertEquals(Decision.Status.FAILED_OPEN, d.status());
-            assertEquals(1, limiter.stats().failedOpen());
+    void tenThousandSlidingWindowUsersAtDefaultsAllGetRealDecisionsAndTheStoreRecovers() {
+        LimiterConfig config = LimiterConfig.builder().byUser("60/m").algorithm(Algorithm.SLIDING_WINDOW)
+                .memoryMaxKeys(10_000).build();
+        ManualClock clock = ManualClock.atEpochSeconds(1_000);
+        try (RateLimiter limiter = RateLimiter.create(config, clock)) {
+            for (int round = 0; round < 3; round++) {
+                for (int u = 0; u < 10_000; u++) {
+                    Decision d = limiter.check("round" + round + "-user" + u, null, null);
+                    assertEquals(Decision.Status.ALLOWED, d.status(), "round " + round + " user " + u);
+                    assertEquals("59", d.headers().get("X-RateLimit-Remaining"), "round " + round + " user " + u);
+                }
+                clock.advance(Duration.ofMillis(62_000)); // past the window and the reclaim grace: every ring may be reused
+            }
+            assertEquals(0L, limiter.stats().backend().get("table_full"));
         }
     }
 
     @Test
-    void keyLongerThanTheConfiguredMaximumFailsClosedWhenConfiguredSo() {
-        LimiterConfig config = LimiterConfig.builder().byUser("5/m").memoryMaxKeyBytes(16)
-                .failMode(FailMode.CLOSED).build();
-        try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
-            Decision d = limiter.check("a-user-name-far-too-long-for-sixteen-bytes", null, null);
-            assertFalse(d.allowed());
-            assertEquals(503, d.httpStatus());
+    void aNewKeyAtAFullTableIsRefusedNotWavedThroughAndAdmittedOnceKeysExpire() {
+        LimiterConfig config = LimiterConfig.builder().byUser("5/m").memoryMaxKeys(100).build();
+        ManualClock clock = ManualClock.atEpochSeconds(1_000);
+        try (RateLimiter limiter = RateLimiter.create(config, clock)) {
+            for (int u = 0; u < 100; u++) {
+                assertTrue(limiter.check("user" + u, null, null).allowed(), "user " + u);
+            }
+            Decision refused = limiter.check("one-too-many", null, null);
+            assertFalse(refused.allowed());
+            assertEquals(429, refused.httpStatus());
+            assertEquals("1", refused.headers().get("Retry-After"));
+            assertEquals(1L, limiter.stats().backend().get("table_full"));
+            assertEquals(0, limiter.stats().failedOpen() + limiter.stats().failedClosed(), "not a backend failure");
+            assertTrue(limiter.check("user7", null, null).allowed(), "keys already held are still served");
+            clock.advance(Duration.ofMillis(62_000));
+            assertTrue(limiter.check("one-too-many", null, null).allowed(), "admitted once expired keys are reclaimed");
         }
     }
 

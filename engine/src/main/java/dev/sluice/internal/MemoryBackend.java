@@ -63,10 +63,10 @@ public final class MemoryBackend implements Backend {
         }
         this.fingerprint = store.fingerprint();
         if (config.byUser() != null) {
-            seed(Dimension.USER, config.byUser());
+            keepSeed(Dimension.USER, config.byUser());
         }
         if (config.byTenant() != null) {
-            seed(Dimension.TENANT, config.byTenant());
+            keepSeed(Dimension.TENANT, config.byTenant());
         }
     }
 
@@ -103,7 +103,7 @@ public final class MemoryBackend implements Backend {
         return fingerprint.seed(namespace(dimension, rate));
     }
 
-    private void seed(Dimension dimension, Rate rate) {
+    private void keepSeed(Dimension dimension, Rate rate) {
         seeds[dimension.ordinal()] = fingerprint.seed(namespace(dimension, rate));
         seededRates[dimension.ordinal()] = rate;
     }

@@ -41,9 +41,12 @@ final class FixedWindow {
         return StateWordLayout.fixedEndNanos(state, now) - now;
     }
 
-    /** @return true when the window ended at least {@code graceNanos} before {@code now}, or is from another period */
-    static boolean expired(long state, long now, long graceNanos) {
-        long left = StateWordLayout.fixedEndNanos(state, now) - now;
-        return left <= -graceNanos || left > StateWordLayout.MAX_WINDOW_NANOS + KeyedStore.SKEW_NANOS;
+    /**
+     * @param reference the time near which the end is read back (now, or the store's last request)
+     * @return true when the window ended at least {@code graceNanos} before {@code now}, or is from another period
+     */
+    static boolean expired(long state, long reference, long now, long graceNanos) {
+        long end = StateWordLayout.fixedEndNanos(state, reference);
+        return now - end >= graceNanos || end - reference > StateWordLayout.MAX_WINDOW_NANOS + KeyedStore.SKEW_NANOS;
     }
 }

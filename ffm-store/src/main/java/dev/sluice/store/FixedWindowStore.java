@@ -68,7 +68,7 @@ public final class FixedWindowStore extends KeyedStore {
     }
 
     @Override
-    boolean expired(long offset, long state, long now) {
-        return FixedWindow.expired(state, now, graceNanos);
+    boolean expired(long offset, long state, long reference, long now) {
+        return FixedWindow.expired(state, reference, now, graceNanos);
     }
 }

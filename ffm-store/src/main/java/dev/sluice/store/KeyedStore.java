@@ -64,13 +64,13 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         this.table = new SlotTable(slots.segment(), homeSlots, builder.maxKeys, algorithm, rings);
         this.reclaimer = new Reclaimer(table, new Reclaimer.Expiry() {
             @Override
-            public boolean expired(long offset, long state, long now) {
-                return KeyedStore.this.expired(offset, state, now);
+            public boolean expired(long offset, long state, long reference, long now) {
+                return KeyedStore.this.expired(offset, state, reference, now);
             }
 
             @Override
-            public void visitLive(long offset, long state, long now) {
-                KeyedStore.this.visitLive(offset, state, now);
+            public void visitLive(long offset, long state, long reference, long now) {
+                KeyedStore.this.visitLive(offset, state, reference, now);
             }
         });
     }
@@ -173,11 +173,14 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
     /** Decides and charges one request; arguments are valid and the store open. */
     abstract boolean admit(long hi, long lo, long permits, long limit, long windowNanos, long now, AcquireResult out);
 
-    /** @return true when a LIVE slot's state expired at least the grace period before {@code now} */
-    abstract boolean expired(long offset, long state, long now);
+    /**
+     * @param reference the time near which the state's truncated times are read back (Reclaimer.Expiry)
+     * @return true when a LIVE slot's state expired at least the grace period before {@code now}
+     */
+    abstract boolean expired(long offset, long state, long reference, long now);
 
     /** A sweep's visit to a LIVE slot that did not expire. */
-    void visitLive(long offset, long state, long now) {
+    void visitLive(long offset, long state, long reference, long now) {
     }
 
     /**
@@ -186,6 +189,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      * @return the claimed slot's offset, or {@link SlotTable#FULL}
      */
     final long claim(long hi, long home, long now) {
+        reclaimer.onInsert(now);
         long offset = table.claim(hi, home);
         if (offset == SlotTable.FULL) {
             reclaimer.makeRoom(home, now);
@@ -274,7 +278,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
             throw closedException(null);
         }
         try {
-            return reclaimer.sweepAll(nowNanos);
+            return reclaimer.sweepAll(nowNanos, nowNanos);
         } catch (IllegalStateException e) {
             throw closedOr(e);
         }

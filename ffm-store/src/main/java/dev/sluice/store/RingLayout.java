@@ -78,8 +78,13 @@ final class RingLayout {
      *     windows: a difference stays right across the wrap of a long.
      */
     static long age(long slotWord, long now) {
+        return age(slotWord, now, now);
+    }
+
+    /** The age at {@code now} of a slot whose time is read back near {@code reference} (Reclaimer.Expiry). */
+    static long age(long slotWord, long reference, long now) {
         long time = slotWord & TIME_MASK;
-        return time == ANCIENT ? Long.MAX_VALUE : now - StateWordLayout.unwrap(time, now, LAP_SHIFT);
+        return time == ANCIENT ? Long.MAX_VALUE : now - StateWordLayout.unwrap(time, reference, LAP_SHIFT);
     }
 
     static long lap(long slotWord) {

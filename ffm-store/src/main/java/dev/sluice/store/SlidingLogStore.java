@@ -113,7 +113,7 @@ public final class SlidingLogStore extends KeyedStore {
                 raiseWindow(segment, ringBase, windowNanos);
                 long newest = admissions + permits - 1;
                 long first = firstInWindow(segment, ringBase, limit, newest, now, windowNanos);
-                long oldestAge = ageOrNow(segment, ringBase, limit, first, now);
+                long oldestAge = ageOrNow(segment, ringBase, limit, first, now, now);
                 out.set(AcquireResult.ALLOWED, limit - (newest + 1 - first), windowNanos - oldestAge, 0);
                 return ALLOWED;
             }
@@ -160,28 +160,38 @@ public final class SlidingLogStore extends KeyedStore {
 
     /** Age of admission {@code m} at {@code now}; IN_FLIGHT while its write is in flight, Long.MAX_VALUE if overwritten or ANCIENT. */
     private static long admissionAge(MemorySegment ring, long ringBase, long limit, long m, long now) {
+        return admissionAge(ring, ringBase, limit, m, now, now);
+    }
+
+    /** As above, the time read back near {@code reference} (Reclaimer.Expiry). */
+    private static long admissionAge(MemorySegment ring, long ringBase, long limit, long m, long reference, long now) {
         long slot = MemoryOrder.getAcquire(ring, ringBase + RingLayout.slotOffset(limit, m));
         long lap = RingLayout.lap(slot);
         long expected = RingLayout.expectedLap(m, limit);
         if (lap == expected) {
-            return RingLayout.age(slot, now);
+            return RingLayout.age(slot, reference, now);
         }
         return lap == ((expected - 1) & RingLayout.LAP_MASK) ? IN_FLIGHT : Long.MAX_VALUE;
     }
 
     /** Age of admission {@code m}, a write in flight counting as admitted now. */
-    private static long ageOrNow(MemorySegment ring, long ringBase, long limit, long m, long now) {
-        long age = admissionAge(ring, ringBase, limit, m, now);
+    private static long ageOrNow(MemorySegment ring, long ringBase, long limit, long m, long reference, long now) {
+        long age = admissionAge(ring, ringBase, limit, m, reference, now);
         return age == IN_FLIGHT ? 0 : age;
     }
 
     /** Binary search for the oldest admission still in the window, among the last {@code limit}. */
     private static long firstInWindow(MemorySegment ring, long ringBase, long limit, long newest, long now, long windowNanos) {
+        return firstInWindow(ring, ringBase, limit, newest, now, now, windowNanos);
+    }
+
+    private static long firstInWindow(MemorySegment ring, long ringBase, long limit, long newest, long reference, long now,
+            long windowNanos) {
         long lo = Math.max(0, newest + 1 - limit);
         long hi = newest;
         while (lo < hi) {
             long mid = (lo + hi) >>> 1;
-            if (ageOrNow(ring, ringBase, limit, mid, now) < windowNanos) {
+            if (ageOrNow(ring, ringBase, limit, mid, reference, now) < windowNanos) {
                 hi = mid;
             } else {
                 lo = mid + 1;
@@ -199,7 +209,7 @@ public final class SlidingLogStore extends KeyedStore {
     }
 
     @Override
-    boolean expired(long offset, long state, long now) {
+    boolean expired(long offset, long state, long reference, long now) {
         int ref = table.ringRef(offset);
         if (ref == RingSlabs.NO_RING) {
             return false;
@@ -212,7 +222,7 @@ public final class SlidingLogStore extends KeyedStore {
         }
         long ringBase = slab.offset(ring);
         long newest = StateWordLayout.logAdmissions(state) - 1;
-        long newestAge = admissionAge(segment, ringBase, slab.limit, newest, now);
+        long newestAge = admissionAge(segment, ringBase, slab.limit, newest, reference, now);
         long windowNanos = MemoryOrder.getAcquire(segment, ringBase + RingLayout.WINDOW_OFFSET);
         return newestAge != IN_FLIGHT && newestAge - graceNanos >= windowNanos;
     }
@@ -222,7 +232,7 @@ public final class SlidingLogStore extends KeyedStore {
      * marked: no time stays in a ring for longer than a reclaim pass without being settled.
      */
     @Override
-    void visitLive(long offset, long state, long now) {
+    void visitLive(long offset, long state, long reference, long now) {
         int ref = table.ringRef(offset);
         if (ref == RingSlabs.NO_RING || table.state(offset) != state) {
             return;
@@ -237,7 +247,7 @@ public final class SlidingLogStore extends KeyedStore {
         long ringBase = slab.offset(ring);
         long windowNanos = MemoryOrder.getAcquire(segment, ringBase + RingLayout.WINDOW_OFFSET);
         long newest = StateWordLayout.logAdmissions(state) - 1;
-        long first = firstInWindow(segment, ringBase, limit, newest, now, windowNanos);
+        long first = firstInWindow(segment, ringBase, limit, newest, reference, now, windowNanos);
         for (long m = first - 1; m >= Math.max(0, newest + 1 - limit); m--) {
             long slotOffset = ringBase + RingLayout.slotOffset(limit, m);
             long slot = MemoryOrder.getAcquire(segment, slotOffset);

@@ -57,9 +57,14 @@ final class TokenBucket {
         return StateWordLayout.bucketTat(state, now) - now;
     }
 
-    /** @return true when the bucket was full at least {@code graceNanos} before {@code now}, or the TAT is from another period */
-    static boolean expired(long state, long now, long graceNanos) {
-        long ahead = StateWordLayout.bucketTat(state, now) - now;
-        return ahead <= -graceNanos || ahead > StateWordLayout.MAX_WINDOW_NANOS + StateWordLayout.MAX_LIMIT + KeyedStore.SKEW_NANOS;
+    /**
+     * @param reference the time near which the TAT is read back (now, or the store's last request)
+     * @return true when the bucket was full at least {@code graceNanos} before {@code now}, or the TAT is from
+     *     another period
+     */
+    static boolean expired(long state, long reference, long now, long graceNanos) {
+        long tat = StateWordLayout.bucketTat(state, reference);
+        return now - tat >= graceNanos
+                || tat - reference > StateWordLayout.MAX_WINDOW_NANOS + StateWordLayout.MAX_LIMIT + KeyedStore.SKEW_NANOS;
     }
 }

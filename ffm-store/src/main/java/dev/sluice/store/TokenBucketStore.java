@@ -72,7 +72,7 @@ public final class TokenBucketStore extends KeyedStore {
     }
 
     @Override
-    boolean expired(long offset, long state, long now) {
-        return TokenBucket.expired(state, now, graceNanos);
+    boolean expired(long offset, long state, long reference, long now) {
+        return TokenBucket.expired(state, reference, now, graceNanos);
     }
 }
