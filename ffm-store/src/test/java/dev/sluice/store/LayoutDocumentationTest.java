@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** docs/memory-layout.md shows the layout classes' constants and diagrams; this keeps them equal. */
 class LayoutDocumentationTest {
     private static final Path DOC = Path.of("..", "docs", "memory-layout.md");
-    private static final Pattern ROW = Pattern.compile("^\\| (\\w+Layout)\\.(\\w+) \\| (-?\\d+) \\|$");
+    private static final Pattern ROW = Pattern.compile("^\\| (\\w*(?:Layout|Reclaimer))\\.(\\w+) \\| (-?\\d+) \\|$");
 
     @Test
     void documentedConstantsEqualCode() throws Exception {

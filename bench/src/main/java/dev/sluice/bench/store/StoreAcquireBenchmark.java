@@ -1,7 +1,6 @@
 package dev.sluice.bench.store;
 
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +33,7 @@ public class StoreAcquireBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        store = KeyedStore.builder(algorithm).maxKeys(1024).originNanos(0).build();
+        store = KeyedStore.builder(algorithm).maxKeys(1024).build();
     }
 
     @TearDown(Level.Trial)
@@ -42,19 +41,34 @@ public class StoreAcquireBenchmark {
         store.close();
     }
 
-    /** Per-thread key buffers, result holder and a clock that advances 1 ns per call. */
+    /** Per-thread keys, result holder and a clock that advances 1 ns per call. */
     @State(Scope.Thread)
     public static class Caller {
-        final KeyBuffer allowedKey = new KeyBuffer().appendUtf8("tenant:acme:user:42");
-        final KeyBuffer blockedKey = new KeyBuffer().appendUtf8("tenant:acme:user:blocked");
+        final String allowedKey = "tenant:acme:user:42";
+        final String blockedKey = "tenant:acme:user:blocked";
         final AcquireResult out = new AcquireResult();
         long nowNanos = 1_000_000_000L;
+        long allowedHi;
+        long allowedLo;
+
+        @Setup(Level.Trial)
+        public void fingerprint(StoreAcquireBenchmark benchmark) {
+            long[] lo = new long[1];
+            allowedHi = benchmark.store.fingerprint().of(0, allowedKey, lo, 0);
+            allowedLo = lo[0];
+        }
     }
 
     /** Allowed path: 1,000,000 per 1 ms window with a 1 ns-per-call clock refills faster than it drains. */
     @Benchmark
     public boolean singleKeyAllowed(Caller caller) {
         return store.acquire(caller.allowedKey, 1_000_000, 1_000_000, caller.nowNanos += 1, caller.out);
+    }
+
+    /** Allowed path for a key already fingerprinted: the store's own work, without hashing the key. */
+    @Benchmark
+    public boolean singleKeyAllowedFingerprinted(Caller caller) {
+        return store.acquire(caller.allowedHi, caller.allowedLo, 1, 1_000_000, 1_000_000, caller.nowNanos += 1, caller.out);
     }
 
     /** Blocked path: 1 per 7 days. */

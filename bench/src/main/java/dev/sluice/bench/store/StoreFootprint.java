@@ -1,7 +1,6 @@
 package dev.sluice.bench.store;
 
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import java.lang.management.ManagementFactory;
@@ -24,12 +23,10 @@ public final class StoreFootprint {
 
     private static void measure(StoreAlgorithm algorithm, int keys) {
         long heapBefore = usedHeapAfterGc();
-        try (KeyedStore store = KeyedStore.builder(algorithm).maxKeys(keys).maxKeyBytes(32).originNanos(0).build()) {
-            KeyBuffer key = new KeyBuffer();
+        try (KeyedStore store = KeyedStore.builder(algorithm).maxKeys(keys).build()) {
             AcquireResult out = new AcquireResult();
             for (int i = 0; i < keys; i++) {
-                key.clear().appendUtf8("tenant:acme:u").appendDecimal(1_000_000_000_000_000_000L + i); // 32 bytes
-                store.acquire(key, 100, 60_000_000_000L, 1_000, out);
+                store.acquire("tenant:acme:u" + (1_000_000_000_000_000_000L + i), 100, 60_000_000_000L, 1_000, out);
             }
             long heapAfter = usedHeapAfterGc();
             System.out.printf("%-13s keys=%,d size=%,d offHeap=%,d B (%.1f B/key) heapDelta=%,d B (%.3f B/key) tableFull=%d%n",

@@ -1,7 +1,6 @@
 package dev.sluice.bench.store;
 
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import java.util.SplittableRandom;
@@ -37,11 +36,10 @@ public class StoreRandomAccessBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        store = KeyedStore.builder(algorithm).maxKeys(keys).originNanos(0).build();
-        KeyBuffer key = new KeyBuffer();
+        store = KeyedStore.builder(algorithm).maxKeys(keys).build();
         AcquireResult out = new AcquireResult();
         for (int i = 0; i < keys; i++) {
-            store.acquire(key.clear().appendUtf8("user:").appendDecimal(i), 1_000_000, 1_000_000_000L, 1_000, out);
+            store.acquire("user:" + i, 1_000_000, 1_000_000_000L, 1_000, out);
         }
     }
 
@@ -54,14 +52,12 @@ public class StoreRandomAccessBenchmark {
     @State(Scope.Thread)
     public static class Caller {
         final SplittableRandom random = new SplittableRandom(42);
-        final KeyBuffer key = new KeyBuffer();
         final AcquireResult out = new AcquireResult();
         long nowNanos = 1_000;
     }
 
     @Benchmark
     public boolean randomKey(Caller caller) {
-        caller.key.clear().appendUtf8("user:").appendDecimal(caller.random.nextInt(keys));
-        return store.acquire(caller.key, 1_000_000, 1_000_000_000L, caller.nowNanos += 1, caller.out);
+        return store.acquire("user:" + caller.random.nextInt(keys), 1_000_000, 1_000_000_000L, caller.nowNanos += 1, caller.out);
     }
 }

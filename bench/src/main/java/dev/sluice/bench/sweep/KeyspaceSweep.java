@@ -7,7 +7,6 @@ import dev.sluice.bench.peers.LimitSpec;
 import dev.sluice.bench.peers.TimeMode;
 import dev.sluice.bench.workload.Zipf;
 import dev.sluice.store.AcquireResult;
-import dev.sluice.store.KeyBuffer;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import java.io.PrintStream;
@@ -156,12 +155,11 @@ public final class KeyspaceSweep {
         long[] gcBefore = gc();
         long t0 = System.nanoTime();
         try (KeyedStore store = KeyedStore.builder(algorithm).maxKeys(Math.max(n, 1024)).build()) {
-            KeyBuffer key = new KeyBuffer();
             AcquireResult result = new AcquireResult();
             long now = START_NANOS;
             for (long i = 0; i < n; i++) {
                 now += STEP_NANOS;
-                store.acquire(key.clear().appendUtf8("user:").appendDecimal(i), SPEC.count(), SPEC.windowNanos(), now, result);
+                store.acquire("user:" + i, SPEC.count(), SPEC.windowNanos(), now, result);
             }
             long full = store.tableFullCount();
             long offHeap = store.offHeapBytes();
@@ -176,7 +174,7 @@ public final class KeyspaceSweep {
                 long b0 = System.nanoTime();
                 for (int j = 0; j < BATCH; j++) {
                     now += STEP_NANOS;
-                    store.acquire(key.clear().appendUtf8("user:").appendDecimal(draws[d]), SPEC.count(),
+                    store.acquire("user:" + draws[d], SPEC.count(),
                             SPEC.windowNanos(), now, result);
                     d = d + 1 == draws.length ? 0 : d + 1;
                 }
