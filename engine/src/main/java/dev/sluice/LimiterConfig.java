@@ -395,7 +395,7 @@ public final class LimiterConfig {
                     unknownKeys.add(String.valueOf(key));
                 }
             }
-            maxCount = positiveLong("max_count", maxCount);
+            maxCount = positiveLong("max_count", maxCount, Rate.MAX_COUNT);
             byUser = rate("by_user", in.get("by_user"));
             byTenant = rate("by_tenant", in.get("by_tenant"));
             parseTools(in.get("by_tool"));
@@ -542,6 +542,15 @@ public final class LimiterConfig {
             }
             problems.add(field + "=" + quoteAny(value) + ": expected one of " + String.join(", ", names));
             return fallback;
+        }
+
+        private long positiveLong(String field, long fallback, long max) {
+            long v = positiveLong(field, fallback);
+            if (v > max) {
+                problems.add(field + "=" + quoteAny(in.get(field)) + ": must be at most " + max);
+                return fallback;
+            }
+            return v;
         }
 
         private long positiveLong(String field, long fallback) {

@@ -160,6 +160,12 @@ class LimiterConfigTest {
     }
 
     @Test
+    void maxCountBeyondTheLargestCountIsAProblemInTheList() {
+        assertEquals(problems("max_count=9223372036854775807: must be at most 9007199254740991"),
+                fromMapFailure(Map.of("max_count", Long.MAX_VALUE, "by_user", "5/m")));
+    }
+
+    @Test
     void rateObjectAboveTheCeilingIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LimiterConfig.builder().byUser(Rate.of(2_000_000, 60)).build());
