@@ -453,11 +453,11 @@ public final class LimiterConfig {
             for (Map.Entry<?, ?> e : tools.entrySet()) {
                 String raw = e.getKey() == null ? null : String.valueOf(e.getKey());
                 String field = "by_tool[" + Rate.quote(raw) + "]";
-                if (raw == null || raw.isBlank()) {
+                String name = raw == null ? "" : Whitespace.strip(raw).toLowerCase(Locale.ROOT);
+                if (name.isEmpty()) {
                     problems.add(field + ": tool name is blank");
                     continue;
                 }
-                String name = raw.strip().toLowerCase(Locale.ROOT);
                 String earlier = firstSpelling.putIfAbsent(name, raw);
                 if (earlier != null) {
                     problems.add(field + ": normalises to \"" + name + "\", as by_tool[" + Rate.quote(earlier)

@@ -235,7 +235,7 @@ public final class RateLimiter implements AutoCloseable {
             String name = tool;
             Rate rate = toolRates.get(name);
             if (rate == null) {
-                name = tool.strip().toLowerCase(Locale.ROOT);
+                name = Whitespace.strip(tool).toLowerCase(Locale.ROOT);
                 rate = name == tool ? null : toolRates.get(name);
             }
             if (rate != null) {
@@ -270,11 +270,11 @@ public final class RateLimiter implements AutoCloseable {
             return ANONYMOUS;
         }
         // Almost every identity needs nothing done: test that first, with the JDK's vectorised indexOf, and
-        // leave strip() and replace(), which scan the string a character at a time, to the rare rest.
-        if (unpadded(user) && user.indexOf(':') < 0) {
+        // leave strip and replace(), which scan the string a character at a time, to the rare rest.
+        if (Whitespace.unpadded(user) && user.indexOf(':') < 0) {
             return user;
         }
-        String u = user.strip();
+        String u = Whitespace.strip(user);
         return u.isEmpty() ? ANONYMOUS : u.replace(':', '_');
     }
 
@@ -282,17 +282,11 @@ public final class RateLimiter implements AutoCloseable {
         if (tenant == null) {
             return null;
         }
-        if (unpadded(tenant)) {
+        if (Whitespace.unpadded(tenant)) {
             return tenant;
         }
-        String t = tenant.strip();
+        String t = Whitespace.strip(tenant);
         return t.isEmpty() ? null : t;
-    }
-
-    /** @return true when {@code s} is not empty and neither starts nor ends with whitespace: strip() would keep it */
-    private static boolean unpadded(String s) {
-        int n = s.length();
-        return n > 0 && !Character.isWhitespace(s.charAt(0)) && !Character.isWhitespace(s.charAt(n - 1));
     }
 
     private static Backend openBackend(LimiterConfig config) {
