@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.store.KeyedStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,8 +15,10 @@ import java.util.function.Function;
  * A validated limiter configuration. Built with {@link #builder()} or loaded with {@link #fromMap(Map)} from
  * the keys an operator writes in YAML; both run the same validation, which collects <em>every</em> problem and
  * throws one {@link IllegalArgumentException} listing each with its field and the offending input, e.g.
- * {@code by_tool["search"]="abc/m": count is not a positive integer}. Keys are described in
- * {@code docs/configuration.md}.
+ * {@code by_tool["search"]="abc/m": count is not a positive integer}. Everything is checked here, once: the
+ * Redis URL's syntax, timeouts, and the embedded store's ceilings when it is in use, so that creating a limiter
+ * never refuses a configuration this class accepted. No other exception escapes, whatever the input (a map
+ * with keys that are not strings included). Keys are described in {@code docs/configuration.md}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,14 +32,23 @@ public final class LimiterConfig {
 
     /** The default number of keys the embedded backend holds. */
     public static final long DEFAULT_MEMORY_MAX_KEYS = 1_000_000L;
-    /** The default longest key, in UTF-8 bytes, the embedded backend holds ({@code <dimension>:<value>:<window>}). */
+    /** The most keys the embedded backend can be configured to hold: 2^30. */
+    public static final long MAX_MEMORY_MAX_KEYS = 1L << 30;
+    /**
+     * What {@link #memoryMaxKeyBytes()} returns. The setting {@code memory_max_key_bytes} is no longer used: it is
+     * accepted and ignored with a warning.
+     */
     public static final int DEFAULT_MEMORY_MAX_KEY_BYTES = 64;
     /** The default bound on connecting to Redis. */
     public static final Duration DEFAULT_REDIS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** The default bound on one Redis command, from sending to reply. */
     public static final Duration DEFAULT_REDIS_COMMAND_TIMEOUT = Duration.ofMillis(500);
+    /** The longest Redis timeout, connecting or per command, a configuration accepts: one day. */
+    public static final Duration MAX_REDIS_TIMEOUT = Duration.ofDays(1);
 
     private static final System.Logger LOG = System.getLogger(LimiterConfig.class.getName());
+    private static final String RETIRED_MAX_KEY_BYTES = "Ignoring memory_max_key_bytes: the setting is no longer"
+            + " used, the embedded store holds an identity of any length in the same memory; remove it";
 
     private final Rate byUser;
     private final Rate byTenant;
@@ -49,7 +61,6 @@ public final class LimiterConfig {
     private final Mode mode;
     private final long maxCount;
     private final long memoryMaxKeys;
-    private final int memoryMaxKeyBytes;
     private final long memoryBudgetBytes;
     private final boolean redisCluster;
     private final Duration redisConnectTimeout;
@@ -70,7 +81,6 @@ public final class LimiterConfig {
         this.mode = p.mode;
         this.maxCount = p.maxCount;
         this.memoryMaxKeys = p.memoryMaxKeys;
-        this.memoryMaxKeyBytes = p.memoryMaxKeyBytes;
         this.memoryBudgetBytes = p.memoryBudgetBytes;
         this.redisCluster = p.redisCluster;
         this.redisConnectTimeout = p.redisConnectTimeout;
@@ -104,6 +114,13 @@ public final class LimiterConfig {
         if (!parser.unknownKeys.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "Ignoring unknown rate-limit settings " + parser.unknownKeys
                     + "; known settings are " + KNOWN_KEYS);
+        }
+        return built(parser);
+    }
+
+    private static LimiterConfig built(Parser parser) {
+        if (parser.memoryMaxKeyBytesGiven) {
+            LOG.log(System.Logger.Level.WARNING, RETIRED_MAX_KEY_BYTES);
         }
         return new LimiterConfig(parser);
     }
@@ -163,9 +180,14 @@ public final class LimiterConfig {
         return memoryMaxKeys;
     }
 
-    /** @return the longest key, in UTF-8 bytes, the embedded backend holds; longer keys fail per the fail mode */
+    /**
+     * No longer configurable, and to be removed: {@code memory_max_key_bytes} is accepted and ignored with a
+     * warning, because the embedded store holds an identity of any length in the same memory.
+     *
+     * @return {@link #DEFAULT_MEMORY_MAX_KEY_BYTES}, whatever was configured
+     */
     public int memoryMaxKeyBytes() {
-        return memoryMaxKeyBytes;
+        return DEFAULT_MEMORY_MAX_KEY_BYTES;
     }
 
     /**
@@ -281,7 +303,13 @@ public final class LimiterConfig {
             return set("redis_key_prefix", prefix);
         }
 
-        /** @param maxKeyBytes the longest key, in UTF-8 bytes, the embedded backend holds @return this */
+        /**
+         * @param maxKeyBytes ignored, with a warning when the configuration is built
+         * @return this
+         * @deprecated {@code memory_max_key_bytes} is no longer used: the embedded store holds an identity of any
+         *     length in the same memory
+         */
+        @Deprecated
         public Builder memoryMaxKeyBytes(int maxKeyBytes) {
             return set("memory_max_key_bytes", maxKeyBytes);
         }
@@ -296,14 +324,14 @@ public final class LimiterConfig {
             return set("redis_cluster", cluster);
         }
 
-        /** @param timeout the bound on connecting to Redis @return this */
+        /** @param timeout the bound on connecting to Redis, 1 ms to 1 day @return this */
         public Builder redisConnectTimeout(Duration timeout) {
-            return set("redis_connect_timeout_ms", timeout == null ? null : timeout.toMillis());
+            return set("redis_connect_timeout_ms", timeout);
         }
 
-        /** @param timeout the bound on one Redis command @return this */
+        /** @param timeout the bound on one Redis command, 1 ms to 1 day @return this */
         public Builder redisCommandTimeout(Duration timeout) {
-            return set("redis_command_timeout_ms", timeout == null ? null : timeout.toMillis());
+            return set("redis_command_timeout_ms", timeout);
         }
 
         /** @param scoped true to put the tenant in every Redis key @return this */
@@ -347,7 +375,7 @@ public final class LimiterConfig {
             }
             Parser parser = new Parser(all);
             parser.parse();
-            return new LimiterConfig(parser);
+            return built(parser);
         }
 
         private Builder set(String key, Object value) {
@@ -362,9 +390,11 @@ public final class LimiterConfig {
 
     /** Reads and validates a settings map, collecting every problem before it throws. */
     private static final class Parser {
-        private final Map<String, ?> in;
+        private final Map<String, Object> in = new LinkedHashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final TreeSet<String> unknownKeys = new TreeSet<>();
+        /** Each configured rate with its field and the input as written, for the embedded store's ceilings. */
+        private final List<RateInput> rates = new ArrayList<>();
 
         Rate byUser;
         Rate byTenant;
@@ -377,7 +407,7 @@ public final class LimiterConfig {
         Mode mode = Mode.ENFORCE;
         long maxCount = Rate.DEFAULT_MAX_COUNT;
         long memoryMaxKeys = DEFAULT_MEMORY_MAX_KEYS;
-        int memoryMaxKeyBytes = DEFAULT_MEMORY_MAX_KEY_BYTES;
+        boolean memoryMaxKeyBytesGiven;
         long memoryBudgetBytes;
         boolean redisCluster;
         Duration redisConnectTimeout = DEFAULT_REDIS_CONNECT_TIMEOUT;
@@ -385,17 +415,31 @@ public final class LimiterConfig {
         boolean redisTenantScopedKeys;
         boolean redisServerTime;
 
-        Parser(Map<String, ?> in) {
-            this.in = in;
+        /** A rate as configured: its field, the input quoted as written, and the parsed rate. */
+        private record RateInput(String field, String input, Rate rate) {
+        }
+
+        /**
+         * Copies the settings by iterating their entries, never by looking a key up, so that no map (one with
+         * keys of other types than {@code String}, a sorted map that cannot compare them) throws anything but
+         * the problems collected here.
+         */
+        Parser(Map<?, ?> settings) {
+            for (Map.Entry<?, ?> e : settings.entrySet()) {
+                Object key = e.getKey();
+                if (key instanceof String name) {
+                    in.put(name, e.getValue());
+                    if (!KNOWN_KEYS.contains(name)) {
+                        unknownKeys.add(name);
+                    }
+                } else {
+                    problems.add(describeKey(key) + ": a setting name must be a string");
+                }
+            }
         }
 
         void parse() {
-            for (String key : in.keySet()) {
-                if (key == null || !KNOWN_KEYS.contains(key)) {
-                    unknownKeys.add(String.valueOf(key));
-                }
-            }
-            maxCount = positiveLong("max_count", maxCount, Rate.MAX_COUNT);
+            maxCount = positiveLong("max_count", maxCount, Rate.MAX_COUNT, "");
             byUser = rate("by_user", in.get("by_user"));
             byTenant = rate("by_tenant", in.get("by_tenant"));
             parseTools(in.get("by_tool"));
@@ -403,15 +447,15 @@ public final class LimiterConfig {
             failMode = choice("fail_mode", FailMode.values(), FailMode::configName, failMode);
             mode = choice("mode", Mode.values(), Mode::configName, mode);
             memoryMaxKeys = positiveLong("memory_max_keys", memoryMaxKeys);
-            memoryMaxKeyBytes = (int) Math.min(Integer.MAX_VALUE,
-                    positiveLong("memory_max_key_bytes", memoryMaxKeyBytes));
+            memoryMaxKeyBytesGiven = retiredInteger("memory_max_key_bytes");
             memoryBudgetBytes = positiveLong("memory_budget_bytes", memoryBudgetBytes);
             redisCluster = bool("redis_cluster", redisCluster);
-            redisConnectTimeout = Duration.ofMillis(positiveLong("redis_connect_timeout_ms", redisConnectTimeout.toMillis()));
-            redisCommandTimeout = Duration.ofMillis(positiveLong("redis_command_timeout_ms", redisCommandTimeout.toMillis()));
+            redisConnectTimeout = timeout("redis_connect_timeout_ms", redisConnectTimeout);
+            redisCommandTimeout = timeout("redis_command_timeout_ms", redisCommandTimeout);
             redisTenantScopedKeys = bool("redis_tenant_scoped_keys", redisTenantScopedKeys);
             redisServerTime = bool("redis_server_time", redisServerTime);
             parseBackend();
+            checkEmbeddedCeilings();
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("Invalid rate-limit configuration (" + problems.size()
                         + (problems.size() == 1 ? " problem" : " problems") + "):\n  " + String.join("\n  ", problems));
@@ -427,6 +471,7 @@ public final class LimiterConfig {
                     problems.add(field + "=" + r + ": " + Rate.ceilingProblem(Long.toString(r.count()), maxCount));
                     return null;
                 }
+                rates.add(new RateInput(field, r.toString(), r));
                 return r;
             }
             if (!(value instanceof String text)) {
@@ -438,7 +483,9 @@ public final class LimiterConfig {
                 problems.add(field + "=" + Rate.quote(text) + ": " + problem);
                 return null;
             }
-            return Rate.parse(text, maxCount);
+            Rate r = Rate.parse(text, maxCount);
+            rates.add(new RateInput(field, Rate.quote(text), r));
+            return r;
         }
 
         private void parseTools(Object value) {
@@ -451,7 +498,11 @@ public final class LimiterConfig {
             }
             Map<String, String> firstSpelling = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : tools.entrySet()) {
-                String raw = e.getKey() == null ? null : String.valueOf(e.getKey());
+                if (e.getKey() != null && !(e.getKey() instanceof String)) {
+                    problems.add("by_tool[" + describeKey(e.getKey()) + "]: a tool name must be a string");
+                    continue;
+                }
+                String raw = (String) e.getKey();
                 String field = "by_tool[" + Rate.quote(raw) + "]";
                 String name = raw == null ? "" : Whitespace.strip(raw).toLowerCase(Locale.ROOT);
                 if (name.isEmpty()) {
@@ -485,10 +536,16 @@ public final class LimiterConfig {
             }
             Object url = in.get("redis_url");
             if (url != null) {
-                String text = String.valueOf(url).strip();
-                if (!isRedisUrlList(text)) {
-                    problems.add("redis_url=" + quoteAny(url)
-                            + ": expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds");
+                String text = url instanceof String u ? u.strip() : "";
+                String problem = RedisUrl.problemWith(text);
+                if (problem != null) {
+                    problems.add("redis_url=" + quoteAny(url) + ": " + problem);
+                } else if (RedisUrl.isSentinel(text)) {
+                    redisUrl = text;
+                    if (redisCluster) {
+                        problems.add("redis_cluster=" + quoteAny(in.get("redis_cluster"))
+                                + ": a redis-sentinel:// URL names one master, not a Cluster");
+                    }
                 } else {
                     redisUrl = text;
                     redisCluster |= text.contains(",");
@@ -508,18 +565,29 @@ public final class LimiterConfig {
             }
         }
 
-        private static boolean isRedisUrlList(String text) {
-            if (text.isEmpty()) {
-                return false;
+        /**
+         * The embedded store's own ceilings, which {@code create} would otherwise be the first to refuse: checked
+         * here when the embedded store is in use.
+         */
+        private void checkEmbeddedCeilings() {
+            if (!backend.equals("memory")) {
+                return;
             }
-            for (String part : text.split(",", -1)) {
-                String p = part.strip().toLowerCase(Locale.ROOT);
-                if (!(p.startsWith("redis://") || p.startsWith("rediss://") || p.startsWith("redis-sentinel://"))
-                        || p.length() <= p.indexOf("//") + 2) {
-                    return false;
+            long maxWindowSeconds = KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L;
+            for (RateInput r : rates) {
+                if (r.rate().count() > KeyedStore.MAX_LIMIT) {
+                    problems.add(r.field() + "=" + r.input() + ": count " + r.rate().count() + " exceeds "
+                            + KeyedStore.MAX_LIMIT + ", the largest limit the embedded store holds");
+                }
+                if (r.rate().windowSeconds() > maxWindowSeconds) {
+                    problems.add(r.field() + "=" + r.input() + ": window " + r.rate().windowSeconds() + " s exceeds "
+                            + maxWindowSeconds + " s (7 days), the longest window the embedded store holds");
                 }
             }
-            return true;
+            if (memoryMaxKeys > MAX_MEMORY_MAX_KEYS) {
+                problems.add("memory_max_keys=" + quoteAny(in.get("memory_max_keys")) + ": must be at most "
+                        + MAX_MEMORY_MAX_KEYS + " (2^30), the most keys the embedded store holds");
+            }
         }
 
         private <E> E choice(String field, E[] values, Function<E, String> nameOf, E fallback) {
@@ -544,10 +612,10 @@ public final class LimiterConfig {
             return fallback;
         }
 
-        private long positiveLong(String field, long fallback, long max) {
+        private long positiveLong(String field, long fallback, long max, String maxNote) {
             long v = positiveLong(field, fallback);
             if (v > max) {
-                problems.add(field + "=" + quoteAny(in.get(field)) + ": must be at most " + max);
+                problems.add(field + "=" + quoteAny(in.get(field)) + ": must be at most " + max + maxNote);
                 return fallback;
             }
             return v;
@@ -558,23 +626,64 @@ public final class LimiterConfig {
             if (value == null) {
                 return fallback;
             }
-            if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                long v = ((Number) value).longValue();
-                if (v > 0) {
-                    return v;
-                }
-            } else if (value instanceof String s && !s.isBlank() && s.strip().chars().allMatch(Character::isDigit)) {
-                try {
-                    long v = Long.parseLong(s.strip());
-                    if (v > 0) {
-                        return v;
-                    }
-                } catch (NumberFormatException tooLarge) {
-                    // reported below
-                }
+            long v = integer(value);
+            if (v > 0) {
+                return v;
             }
             problems.add(field + "=" + quoteAny(value) + ": must be a positive integer");
             return fallback;
+        }
+
+        /** @return {@code value} as a whole number when it is one (a Java integer or a string of digits), else 0 */
+        private static long integer(Object value) {
+            if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                return ((Number) value).longValue();
+            }
+            if (value instanceof String s && !s.isBlank() && s.strip().chars().allMatch(Character::isDigit)) {
+                try {
+                    return Long.parseLong(s.strip());
+                } catch (NumberFormatException tooLarge) {
+                    return 0;
+                }
+            }
+            return 0;
+        }
+
+        /**
+         * A timeout in milliseconds: a positive whole number of them, or a {@link Duration} of at least one, at
+         * most {@link #MAX_REDIS_TIMEOUT}.
+         */
+        private Duration timeout(String field, Duration fallback) {
+            Object value = in.get(field);
+            if (value == null) {
+                return fallback;
+            }
+            if (value instanceof Duration d) {
+                if (d.compareTo(Duration.ofMillis(1)) < 0) {
+                    problems.add(field + "=" + d + ": must be at least 1 ms");
+                    return fallback;
+                }
+                if (d.compareTo(MAX_REDIS_TIMEOUT) > 0) {
+                    problems.add(field + "=" + d + ": must be at most " + MAX_REDIS_TIMEOUT.toMillis() + " ms (1 day)");
+                    return fallback;
+                }
+                return d;
+            }
+            return Duration.ofMillis(positiveLong(field, fallback.toMillis(), MAX_REDIS_TIMEOUT.toMillis(), " (1 day)"));
+        }
+
+        /** A setting that is still accepted but no longer used: only its type is checked. */
+        private boolean retiredInteger(String field) {
+            Object value = in.get(field);
+            if (value == null) {
+                return false;
+            }
+            boolean integer = value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Byte || (value instanceof String s && s.strip().matches("[+-]?[0-9]+"));
+            if (!integer) {
+                problems.add(field + "=" + quoteAny(value) + ": must be an integer (the setting is no longer used)");
+            }
+            return true;
         }
 
         private boolean bool(String field, boolean fallback) {
@@ -597,6 +706,11 @@ public final class LimiterConfig {
 
         private static String quoteAny(Object value) {
             return value instanceof String s ? Rate.quote(s) : String.valueOf(value);
+        }
+
+        /** A key that is not a string, for a message: its value and its type. */
+        private static String describeKey(Object key) {
+            return key == null ? "null" : key + " (" + key.getClass().getSimpleName() + ")";
         }
     }
 }

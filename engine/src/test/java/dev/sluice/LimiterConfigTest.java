@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Section 1: the builder and the map loader, their defaults, and validation that reports every problem at once. */
 class LimiterConfigTest {
@@ -36,6 +39,7 @@ class LimiterConfigTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // memoryMaxKeyBytes: still accepted, ignored
     void builderAndMapLoaderAcceptTheSameKeys() {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("by_user", "60/m");
@@ -147,8 +151,9 @@ class LimiterConfigTest {
 
     @Test
     void maxCountRaisesTheCeiling() {
+        // Beyond the embedded store's largest limit: only Redis, without the local fallback, holds it.
         assertEquals(Rate.of(2_000_000, 1), LimiterConfig.fromMap(Map.of("by_user", "2000000/s", "max_count",
-                "2000000")).byUser());
+                "2000000", "backend", "redis", "redis_url", "redis://cache:6379", "fail_mode", "open")).byUser());
     }
 
     @Test
@@ -220,10 +225,119 @@ class LimiterConfigTest {
                 fromMapFailure(Map.of("backend", "redis")));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "redis://localhost:6379",
+        "redis://localhost",
+        "rediss://cache.internal:6380/2",
+        "redis://user:p%40ss@10.0.0.7:6379/0?timeout=5s&clientName=gw",
+        "redis://:secret@cache-1.example.com:65535",
+        "redis://[::1]:6379",
+        "redis://h1:7000,redis://h2:7001,redis://h3:7002",
+        " redis://h1:7000 , rediss://h2:7001 ",
+        "redis-sentinel://h:26379,h2:26379/0#mymaster",
+        "redis-sentinel://pw@s1,s2:26380,s3?sentinelMasterId=main",
+        "redis-sentinel://s1:26379/3?timeout=2s#main",
+    })
+    void redisUrlsTheClientReadsAsWrittenAreAccepted(String url) {
+        assertEquals(url.strip(), LimiterConfig.fromMap(Map.of("redis_url", url)).redisUrl());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            http://x                      | scheme "http" is not one of redis, rediss, redis-sentinel
+            REDIS://h:1                   | scheme "REDIS" is not one of redis, rediss, redis-sentinel (schemes are lower-case)
+            localhost:6379                | expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds
+            ''                            | expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds
+            redis://                      | has no host
+            redis://:6379                 | has no host
+            redis://h:0                   | port "0" is not a number from 1 to 65535
+            redis://h:65536               | port "65536" is not a number from 1 to 65535
+            redis://h:abc                 | port "abc" is not a number from 1 to 65535
+            redis://h:                    | port "" is not a number from 1 to 65535
+            redis://h:99999999999         | port "99999999999" is not a number from 1 to 65535
+            redis://h:6379:1              | port "6379:1" is not a number from 1 to 65535
+            redis://redis_cache:6379      | host "redis_cache" is not a host name or IP address
+            'redis://h h:1'               | host "h h" is not a host name or IP address
+            redis://[::1                  | host "[::1" opens an IPv6 literal with '[' and never closes it
+            redis://h:6379/x              | database "x" is not a number
+            redis://user:p@ss@h:1         | has more than one '@': write an '@' in a user name or password as %40
+            'redis://h?clientName=a b'    | is not a valid URL (Illegal character in query at index 22)
+            'redis://h1:7000,h2:7001'     | seed 2 of 2 ("h2:7001") expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds
+            'redis://h1:7000,,redis://h3' | seed 2 of 3 ("") is empty
+            'redis://h1,redis://h2:0'     | seed 2 of 2 ("redis://h2:0") port "0" is not a number from 1 to 65535
+            'redis://h1,redis-sentinel://s#m' | seed 2 of 2 ("redis-sentinel://s#m") a redis-sentinel:// URL lists its sentinels itself and is never one of several cluster seeds
+            redis-sentinel://h:26379      | a Sentinel URL names its master: add #<master>, e.g. redis-sentinel://host:26379#mymaster
+            'redis-sentinel://h:26379,,h2#m' | sentinel 2 of 3 has no host
+            'redis-sentinel://h,h2:abc#m' | sentinel 2 of 2 port "abc" is not a number from 1 to 65535
+            'redis-sentinel://[::1]:26379#m' | IPv6 literals are not supported in a Sentinel list; use a host name
+            'redis-sentinel://h/x#m'      | database "x" is not a number
+            """)
+    void malformedRedisUrlIsRefusedWhenTheConfigurationIsBuilt(String url, String problem) {
+        assertEquals(problems("redis_url=\"" + url + "\": " + problem), fromMapFailure(Map.of("redis_url", url)));
+    }
+
     @Test
-    void redisUrlMustBeARedisScheme() {
-        assertEquals(problems("redis_url=\"http://x\": expected redis://, rediss:// or redis-sentinel:// URLs,"
-                + " comma-separated for cluster seeds"), fromMapFailure(Map.of("redis_url", "http://x")));
+    void redisUrlThatIsNotAStringIsRefused() {
+        assertEquals(problems("redis_url=6379: expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated"
+                + " for cluster seeds"), fromMapFailure(Map.of("redis_url", 6379)));
+    }
+
+    @Test
+    void seedListImpliesACluster() {
+        assertEquals(true, LimiterConfig.fromMap(Map.of("redis_url", "redis://h1:7000,redis://h2:7001")).redisCluster());
+    }
+
+    @Test
+    void sentinelListIsNotACluster() {
+        assertEquals(false, LimiterConfig.fromMap(Map.of("redis_url", "redis-sentinel://h:26379,h2:26379/0#mymaster"))
+                .redisCluster());
+    }
+
+    @Test
+    void sentinelUrlWithRedisClusterIsRefused() {
+        assertEquals(problems("redis_cluster=true: a redis-sentinel:// URL names one master, not a Cluster"),
+                fromMapFailure(Map.of("redis_url", "redis-sentinel://h:26379#m", "redis_cluster", true)));
+    }
+
+    @Test
+    void settingNameThatIsNotAStringIsAProblemNotAClassCastException() {
+        Map<Object, Object> settings = new LinkedHashMap<>();
+        settings.put(42, "5/m");
+        settings.put("by_user", "5/m");
+        settings.put(null, "x");
+        @SuppressWarnings("unchecked")
+        Map<String, ?> asGiven = (Map<String, ?>) (Map<?, ?>) settings;
+        assertEquals(problems("42 (Integer): a setting name must be a string", "null: a setting name must be a string"),
+                fromMapFailure(asGiven));
+    }
+
+    @Test
+    void toolNameThatIsNotAStringIsAProblem() {
+        assertEquals(problems("by_tool[42 (Integer)]: a tool name must be a string"),
+                fromMapFailure(Map.of("by_tool", Map.of(42, "1/m"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"redis_connect_timeout_ms", "redis_command_timeout_ms"})
+    void timeoutTooLargeForTheClientIsRefusedWhenTheConfigurationIsBuilt(String field) {
+        assertEquals(problems(field + "=9223372036854775807: must be at most 86400000 (1 day)"),
+                fromMapFailure(Map.of(field, Long.MAX_VALUE)));
+    }
+
+    @Test
+    void builderTimeoutTooLargeForMillisecondsIsAProblemNotAnArithmeticException() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().redisConnectTimeout(Duration.ofSeconds(Long.MAX_VALUE))
+                        .redisCommandTimeout(Duration.ZERO).build());
+        assertEquals(problems("redis_connect_timeout_ms=PT2562047788015215H30M7S: must be at most 86400000 ms (1 day)",
+                "redis_command_timeout_ms=PT0S: must be at least 1 ms"), e.getMessage());
+    }
+
+    @Test
+    void builderTimeoutKeepsItsPrecision() {
+        assertEquals(Duration.ofMillis(1_500), LimiterConfig.builder().redisCommandTimeout(Duration.ofMillis(1_500))
+                .build().redisCommandTimeout());
     }
 
     @Test
