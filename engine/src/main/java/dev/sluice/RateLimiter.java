@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -147,10 +148,14 @@ public final class RateLimiter implements AutoCloseable {
 
     /**
      * Checks and charges one request without blocking the calling thread on a remote backend; the embedded
-     * backend answers before this method returns.
+     * backend answers before this method returns. It ends as {@link #check(String, String, String)} does: with
+     * a decision, or, when the limiter is closed, with {@code IllegalStateException("limiter is closed")},
+     * thrown here when it was closed before the call, and completing the stage when a close overtook the check
+     * (a failure the close caused never becomes a decision).
      *
      * @return a stage completed with the decision; it never completes exceptionally for backend failures,
      *     which the fail mode turns into decisions
+     * @throws IllegalStateException when the limiter is closed
      */
     public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
         Decision d = new Decision();
@@ -163,14 +168,21 @@ public final class RateLimiter implements AutoCloseable {
         } catch (RuntimeException e) {
             pending = CompletableFuture.failedFuture(e);
         }
-        return pending.handle((batch, failure) -> {
-            if (failure != null) {
-                fail(d, failure);
-            } else {
-                complete(d);
+        CompletableFuture<Decision> decided = new CompletableFuture<>();
+        pending.whenComplete((batch, failure) -> {
+            try {
+                if (failure != null) {
+                    recover(d, failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else {
+                    complete(d);
+                }
+                decided.complete(d);
+            } catch (RuntimeException e) {
+                decided.completeExceptionally(e);
             }
-            return d;
         });
+        return decided;
     }
 
     /** @return the configuration this limiter runs */
@@ -199,14 +211,8 @@ public final class RateLimiter implements AutoCloseable {
         }
         try {
             backend.evaluate(d.batch);
-        } catch (IllegalStateException e) {
-            if (closed) {
-                throw new IllegalStateException("limiter is closed", e);
-            }
-            fail(d, e);
-            return d.allowed();
         } catch (RuntimeException e) {
-            fail(d, e);
+            recover(d, e);
             return d.allowed();
         }
         complete(d);
@@ -251,8 +257,21 @@ public final class RateLimiter implements AutoCloseable {
 
     private void complete(Decision d) {
         if (!d.aggregate(enforce)) {
-            fail(d, null);
+            recover(d, null);
         }
+    }
+
+    /**
+     * The backend failed ({@code cause}), or could not evaluate a dimension ({@code cause} null). A failure seen
+     * after {@link #close()} began may be the close's doing (connections dropped, memory freed), so it ends the
+     * check as a closed limiter does instead of becoming a decision: {@code closed} is set before the backend is
+     * closed, so this volatile read sees it whenever the close caused the failure.
+     */
+    private void recover(Decision d, Throwable cause) {
+        if (closed) {
+            throw new IllegalStateException("limiter is closed", cause);
+        }
+        fail(d, cause);
     }
 
     private void fail(Decision d, Throwable cause) {
