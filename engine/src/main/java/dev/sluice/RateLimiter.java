@@ -38,6 +38,8 @@ public final class RateLimiter implements AutoCloseable {
 
     private final LimiterConfig config;
     private final Clock clock;
+    /** The clock's wall-clock offset, read once: epoch = monotonic + this, for the clock's and explicit times alike. */
+    private final long epochOffsetNanos;
     private final Backend backend;
     private final Map<String, Rate> toolRates;
     private final boolean enforce;
@@ -50,6 +52,7 @@ public final class RateLimiter implements AutoCloseable {
     private RateLimiter(LimiterConfig config, Clock clock, Backend backend) {
         this.config = config;
         this.clock = clock;
+        this.epochOffsetNanos = clock.epochOffsetNanos();
         this.backend = backend;
         this.toolRates = Map.copyOf(config.byTool());
         this.enforce = config.mode() == Mode.ENFORCE;
@@ -112,9 +115,11 @@ public final class RateLimiter implements AutoCloseable {
     }
 
     /**
-     * Checks and charges one request at an explicit time, for tests and replays. The time is used both for
-     * the arithmetic and as wall-clock time, so a limiter driven this way should be driven this way only (or
-     * by a {@link ManualClock}, whose two readings are the same).
+     * Checks and charges one request at an explicit time, for tests and replays. The time is the request's
+     * wall-clock time; the arithmetic runs on the clock's monotonic timeline, to which the time is converted
+     * with the clock's {@link Clock#epochOffsetNanos() offset} as read when this limiter was created, so explicit
+     * times and the clock's own may be mixed. On a {@link ManualClock} the offset is 0 and the time is used as
+     * it is.
      *
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @return a new decision
@@ -132,7 +137,8 @@ public final class RateLimiter implements AutoCloseable {
      * @return {@code into.allowed()}
      */
     public boolean check(String user, String tenant, String tool, Decision into) {
-        return evaluate(user, tenant, tool, clock.monotonicNanos(), clock.epochNanos(), into);
+        long nowNanos = clock.monotonicNanos();
+        return evaluate(user, tenant, tool, nowNanos, nowNanos + epochOffsetNanos, into);
     }
 
     /**
@@ -143,7 +149,7 @@ public final class RateLimiter implements AutoCloseable {
      * @return {@code into.allowed()}
      */
     public boolean check(String user, String tenant, String tool, long epochNanos, Decision into) {
-        return evaluate(user, tenant, tool, epochNanos, epochNanos, into);
+        return evaluate(user, tenant, tool, epochNanos - epochOffsetNanos, epochNanos, into);
     }
 
     /**
@@ -159,7 +165,8 @@ public final class RateLimiter implements AutoCloseable {
      */
     public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
         Decision d = new Decision();
-        if (!prepare(user, tenant, tool, clock.monotonicNanos(), clock.epochNanos(), d)) {
+        long nowNanos = clock.monotonicNanos();
+        if (!prepare(user, tenant, tool, nowNanos, nowNanos + epochOffsetNanos, d)) {
             return CompletableFuture.completedFuture(d);
         }
         CompletableFuture<Batch> pending;
