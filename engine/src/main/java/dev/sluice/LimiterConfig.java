@@ -26,7 +26,7 @@ public final class LimiterConfig {
     /** The keys {@link #fromMap(Map)} understands, in documentation order. */
     public static final List<String> KNOWN_KEYS = List.of(
             "by_user", "by_tenant", "by_tool", "algorithm", "backend", "redis_url", "redis_key_prefix",
-            "fail_mode", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes", "memory_budget_bytes",
+            "fail_mode", "redis_fallback", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes", "memory_budget_bytes",
             "redis_cluster", "redis_connect_timeout_ms",
             "redis_command_timeout_ms", "redis_tenant_scoped_keys", "redis_server_time");
 
@@ -160,7 +160,10 @@ public final class LimiterConfig {
         return redisKeyPrefix;
     }
 
-    /** @return what a backend failure does */
+    /**
+     * @return what a backend failure does: {@link FailMode#LOCAL} unless configured otherwise (with
+     *     {@code fail_mode}, or the original's {@code redis_fallback})
+     */
     public FailMode failMode() {
         return failMode;
     }
@@ -349,6 +352,17 @@ public final class LimiterConfig {
             return set("fail_mode", failMode);
         }
 
+        /**
+         * The original's key for the fail mode.
+         *
+         * @param fallback true for {@link FailMode#LOCAL}, false for {@link FailMode#OPEN}; must agree with
+         *     {@link #failMode(FailMode)} when both are set
+         * @return this
+         */
+        public Builder redisFallback(boolean fallback) {
+            return set("redis_fallback", fallback);
+        }
+
         /** @param mode enforce, permissive or disabled @return this */
         public Builder mode(Mode mode) {
             return set("mode", mode);
@@ -403,7 +417,7 @@ public final class LimiterConfig {
         String backend = "memory";
         String redisUrl;
         String redisKeyPrefix = "rl";
-        FailMode failMode = FailMode.OPEN;
+        FailMode failMode = FailMode.LOCAL;
         Mode mode = Mode.ENFORCE;
         long maxCount = Rate.DEFAULT_MAX_COUNT;
         long memoryMaxKeys = DEFAULT_MEMORY_MAX_KEYS;
@@ -445,6 +459,7 @@ public final class LimiterConfig {
             parseTools(in.get("by_tool"));
             algorithm = choice("algorithm", Algorithm.values(), Algorithm::configName, algorithm);
             failMode = choice("fail_mode", FailMode.values(), FailMode::configName, failMode);
+            parseRedisFallback();
             mode = choice("mode", Mode.values(), Mode::configName, mode);
             memoryMaxKeys = positiveLong("memory_max_keys", memoryMaxKeys);
             memoryMaxKeyBytesGiven = retiredInteger("memory_max_key_bytes");
@@ -566,27 +581,56 @@ public final class LimiterConfig {
         }
 
         /**
+         * {@code redis_fallback}, the original's key: {@code true} is {@code fail_mode: local}, {@code false} is
+         * {@code fail_mode: open}. Given with {@code fail_mode}, the two must agree.
+         */
+        private void parseRedisFallback() {
+            Object value = in.get("redis_fallback");
+            if (value == null) {
+                return;
+            }
+            int before = problems.size();
+            boolean fallback = bool("redis_fallback", true);
+            if (problems.size() > before) {
+                return;
+            }
+            FailMode meant = fallback ? FailMode.LOCAL : FailMode.OPEN;
+            Object given = in.get("fail_mode");
+            if (given == null) {
+                failMode = meant;
+            } else if (failMode != meant) {
+                problems.add("redis_fallback=" + quoteAny(value) + ": means fail_mode=" + meant.configName()
+                        + ", but fail_mode=" + quoteAny(given instanceof FailMode f ? f.configName() : given));
+            }
+        }
+
+        /**
          * The embedded store's own ceilings, which {@code create} would otherwise be the first to refuse: checked
-         * here when the embedded store is in use.
+         * here when the embedded store is in use, as the backend or as {@code fail_mode: local}'s fallback.
          */
         private void checkEmbeddedCeilings() {
-            if (!backend.equals("memory")) {
+            String why;
+            if (backend.equals("memory")) {
+                why = "";
+            } else if (failMode == FailMode.LOCAL) {
+                why = " (fail_mode local limits on it while Redis cannot answer; fail_mode open or closed does not)";
+            } else {
                 return;
             }
             long maxWindowSeconds = KeyedStore.MAX_WINDOW_NANOS / 1_000_000_000L;
             for (RateInput r : rates) {
                 if (r.rate().count() > KeyedStore.MAX_LIMIT) {
                     problems.add(r.field() + "=" + r.input() + ": count " + r.rate().count() + " exceeds "
-                            + KeyedStore.MAX_LIMIT + ", the largest limit the embedded store holds");
+                            + KeyedStore.MAX_LIMIT + ", the largest limit the embedded store holds" + why);
                 }
                 if (r.rate().windowSeconds() > maxWindowSeconds) {
                     problems.add(r.field() + "=" + r.input() + ": window " + r.rate().windowSeconds() + " s exceeds "
-                            + maxWindowSeconds + " s (7 days), the longest window the embedded store holds");
+                            + maxWindowSeconds + " s (7 days), the longest window the embedded store holds" + why);
                 }
             }
             if (memoryMaxKeys > MAX_MEMORY_MAX_KEYS) {
                 problems.add("memory_max_keys=" + quoteAny(in.get("memory_max_keys")) + ": must be at most "
-                        + MAX_MEMORY_MAX_KEYS + " (2^30), the most keys the embedded store holds");
+                        + MAX_MEMORY_MAX_KEYS + " (2^30), the most keys the embedded store holds" + why);
             }
         }
 

@@ -44,9 +44,18 @@ public final class RateLimiter implements AutoCloseable {
     private final Map<String, Rate> toolRates;
     private final boolean enforce;
     private final boolean disabled;
+    /** True when a failure of the backend is decided on {@link #fallback} ({@code fail_mode: local}, remote backend). */
+    private final boolean localFallback;
+    /** What a request gets when no store can decide it: the fail mode, except that {@code local} has only open left. */
+    private final FailMode lastResort;
     private final LongAdder failedOpen = new LongAdder();
     private final LongAdder failedClosed = new LongAdder();
+    private final LongAdder decidedLocally = new LongAdder();
     private final FailureLog failureLog = new FailureLog(RateLimiter.class.getName());
+    /** Guards the creation and closing of {@link #fallback}; taken only on the failure path. */
+    private final Object fallbackLock = new Object();
+    /** The embedded store of {@code fail_mode: local}, made at the backend's first failure; null until then. */
+    private volatile MemoryBackend fallback;
     private volatile boolean closed;
 
     private RateLimiter(LimiterConfig config, Clock clock, Backend backend) {
@@ -57,6 +66,8 @@ public final class RateLimiter implements AutoCloseable {
         this.toolRates = Map.copyOf(config.byTool());
         this.enforce = config.mode() == Mode.ENFORCE;
         this.disabled = config.mode() == Mode.DISABLED;
+        this.localFallback = config.failMode() == FailMode.LOCAL && !(backend instanceof MemoryBackend);
+        this.lastResort = config.failMode() == FailMode.LOCAL ? FailMode.OPEN : config.failMode();
     }
 
     /**
@@ -201,14 +212,26 @@ public final class RateLimiter implements AutoCloseable {
     public LimiterStats stats() {
         long open = failedOpen.sum();
         long shut = failedClosed.sum();
-        return new LimiterStats(open + shut, open, shut, backend.stats());
+        long local = decidedLocally.sum();
+        return new LimiterStats(open + shut + local, open, shut, local, backend.stats());
     }
 
-    /** Releases the backend; later checks throw {@link IllegalStateException}. Idempotent. */
+    /**
+     * Releases the backend, and the embedded store of {@code fail_mode: local} if one was made; later checks
+     * throw {@link IllegalStateException}. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
-        backend.close();
+        try {
+            backend.close();
+        } finally {
+            synchronized (fallbackLock) {
+                if (fallback != null) {
+                    fallback.close();
+                }
+            }
+        }
     }
 
     private boolean evaluate(String user, String tenant, String tool, long monotonicNanos, long epochNanos,
@@ -278,17 +301,63 @@ public final class RateLimiter implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("limiter is closed", cause);
         }
-        fail(d, cause);
+        if (localFallback) {
+            decideLocally(d, cause);
+        } else {
+            fail(d, cause, lastResort);
+        }
     }
 
-    private void fail(Decision d, Throwable cause) {
-        if (config.failMode() == FailMode.OPEN) {
-            failedOpen.increment();
-        } else {
-            failedClosed.increment();
+    /**
+     * {@code fail_mode: local}: evaluates every dimension of the request again on this limiter's embedded store,
+     * whose counters are its own, and aggregates that answer. The remote backend has settled the batch before
+     * it reported the failure (it writes no outcome after), and the store overwrites every dimension's outcome.
+     * The next request asks the remote backend first again, so decisions come from it as soon as it answers.
+     */
+    private void decideLocally(Decision d, Throwable cause) {
+        try {
+            fallback().evaluate(d.batch);
+        } catch (RuntimeException e) {
+            if (closed) {
+                throw new IllegalStateException("limiter is closed", e);
+            }
+            fail(d, e, FailMode.OPEN);
+            return;
         }
-        failureLog.failed(cause, config.failMode());
-        d.setFailed(config.failMode());
+        if (!d.aggregate(enforce)) {
+            fail(d, cause, FailMode.OPEN);
+            return;
+        }
+        decidedLocally.increment();
+        failureLog.failed(cause, FailMode.LOCAL);
+    }
+
+    /** @return the embedded store of {@code fail_mode: local}, made now if this is the first failure */
+    private MemoryBackend fallback() {
+        MemoryBackend store = fallback;
+        if (store != null) {
+            return store;
+        }
+        synchronized (fallbackLock) {
+            // Checked under the lock that close() takes, so a store made here is always closed by it.
+            if (closed) {
+                throw new IllegalStateException("limiter is closed");
+            }
+            if (fallback == null) {
+                fallback = new MemoryBackend(config);
+            }
+            return fallback;
+        }
+    }
+
+    private void fail(Decision d, Throwable cause, FailMode failMode) {
+        if (failMode == FailMode.CLOSED) {
+            failedClosed.increment();
+        } else {
+            failedOpen.increment();
+        }
+        failureLog.failed(cause, failMode);
+        d.setFailed(failMode);
     }
 
     static String normaliseUser(String user) {

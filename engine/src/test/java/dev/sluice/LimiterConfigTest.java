@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Section 1: the builder and the map loader, their defaults, and validation that reports every problem at once. */
@@ -49,7 +50,8 @@ class LimiterConfigTest {
         settings.put("backend", "redis");
         settings.put("redis_url", "redis://localhost:6379");
         settings.put("redis_key_prefix", "gw");
-        settings.put("fail_mode", "closed");
+        settings.put("fail_mode", "local");
+        settings.put("redis_fallback", true);
         settings.put("mode", "permissive");
         settings.put("max_count", 5_000);
         settings.put("memory_max_keys", 1_234);
@@ -64,7 +66,7 @@ class LimiterConfigTest {
 
         LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
                 .algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
-                .redisKeyPrefix("gw").failMode(FailMode.CLOSED).mode(Mode.PERMISSIVE).maxCount(5_000)
+                .redisKeyPrefix("gw").failMode(FailMode.LOCAL).redisFallback(true).mode(Mode.PERMISSIVE).maxCount(5_000)
                 .memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
                 .memoryMaxKeys(1_234).redisCluster(true).redisConnectTimeout(Duration.ofMillis(1_500))
                 .redisCommandTimeout(Duration.ofMillis(250)).redisTenantScopedKeys(true).redisServerTime(true)
@@ -75,7 +77,7 @@ class LimiterConfigTest {
     @Test
     void defaultsMatchTheSpecification() {
         LimiterConfig c = LimiterConfig.builder().build();
-        assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "null", "rl", "OPEN", "ENFORCE",
+        assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "null", "rl", "LOCAL", "ENFORCE",
                 "1000000", "1000000", "64", "0", "false", "PT2S", "PT0.5S", "false", "false", "[]").toString(), describe(c));
     }
 
@@ -97,6 +99,60 @@ class LimiterConfigTest {
                 "mode", "Disabled", "backend", " MEMORY "));
         assertEquals(List.of(Algorithm.SLIDING_WINDOW, FailMode.CLOSED, Mode.DISABLED, "memory"),
                 List.of(c.algorithm(), c.failMode(), c.mode(), c.backend()));
+    }
+
+    @ParameterizedTest(name = "redis_fallback={0}")
+    @CsvSource({"true, LOCAL", "false, OPEN", "'True', LOCAL", "' false ', OPEN"})
+    void redisFallbackIsTheOriginalsNameForTheFailMode(String given, FailMode expected) {
+        Object value = given.equals("true") || given.equals("false") ? (Object) Boolean.valueOf(given) : given;
+        assertEquals(expected, LimiterConfig.fromMap(Map.of("redis_fallback", value)).failMode());
+    }
+
+    @ParameterizedTest(name = "fail_mode={0} redis_fallback={1}")
+    @CsvSource({"local, true, LOCAL", "open, false, OPEN"})
+    void redisFallbackAndFailModeThatAgreeAreAccepted(String failMode, boolean fallback, FailMode expected) {
+        assertEquals(expected, LimiterConfig.fromMap(Map.of("fail_mode", failMode, "redis_fallback", fallback)).failMode());
+    }
+
+    @ParameterizedTest(name = "fail_mode={0} redis_fallback={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            closed | true  | redis_fallback=true: means fail_mode=local, but fail_mode="closed"
+            closed | false | redis_fallback=false: means fail_mode=open, but fail_mode="closed"
+            local  | false | redis_fallback=false: means fail_mode=open, but fail_mode="local"
+            open   | true  | redis_fallback=true: means fail_mode=local, but fail_mode="open"
+            """)
+    void redisFallbackAndFailModeThatDisagreeAreAProblem(String failMode, boolean fallback, String problem) {
+        assertEquals(problems(problem), fromMapFailure(Map.of("fail_mode", failMode, "redis_fallback", fallback)));
+    }
+
+    @Test
+    void builderRedisFallbackThatDisagreesWithTheFailModeIsAProblem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().failMode(FailMode.CLOSED).redisFallback(false).build());
+        assertEquals(problems("redis_fallback=false: means fail_mode=open, but fail_mode=\"closed\""), e.getMessage());
+    }
+
+    @Test
+    void redisFallbackThatIsNotABooleanIsAProblem() {
+        assertEquals(problems("redis_fallback=\"yes\": expected true or false"),
+                fromMapFailure(Map.of("redis_fallback", "yes")));
+    }
+
+    @Test
+    void embeddedCeilingsApplyToRedisWithTheLocalFailMode() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LimiterConfig.builder()
+                .backend("redis").redisUrl("redis://cache:6379").byUser(Rate.of(5, 8 * 86_400)).build());
+        assertEquals(problems("by_user=5/691200s: window 691200 s exceeds 604800 s (7 days), the longest window the"
+                + " embedded store holds (fail_mode local limits on it while Redis cannot answer; fail_mode open or"
+                + " closed does not)"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = FailMode.class, names = {"OPEN", "CLOSED"})
+    void embeddedCeilingsDoNotApplyToRedisWithoutTheLocalFailMode(FailMode failMode) {
+        LimiterConfig c = LimiterConfig.builder().backend("redis").redisUrl("redis://cache:6379")
+                .byUser(Rate.of(5, 8 * 86_400)).memoryMaxKeys(1L << 40).failMode(failMode).build();
+        assertEquals(Rate.of(5, 8 * 86_400), c.byUser());
     }
 
     @Test
@@ -124,7 +180,7 @@ class LimiterConfigTest {
                         + " hour, d, day (plurals accepted)",
                 "by_tool[\"search\"]=\"abc/m\": count is not a positive integer",
                 "algorithm=\"leaky\": expected one of fixed_window, sliding_window, token_bucket",
-                "fail_mode=\"maybe\": expected one of open, closed",
+                "fail_mode=\"maybe\": expected one of local, open, closed",
                 "mode=\"loud\": expected one of enforce, permissive, disabled",
                 "memory_max_keys=0: must be a positive integer",
                 "redis_cluster=\"yes\": expected true or false",
