@@ -645,9 +645,25 @@ public abstract class BackendConformanceKit {
             s.at(0, user("alice"), null, null);
             s.at(10_000, user("alice"), null, null);
             Decision d = s.at(12_000, user("alice"), null, null);
+            // 30 s per token: the next one arrives at 30 s, which is also the refused request's reset.
             assertHeaders(d, "X-RateLimit-Limit", "2", "X-RateLimit-Remaining", "0",
-                    "X-RateLimit-Reset", epoch(60), "Retry-After", "18");
+                    "X-RateLimit-Reset", epoch(30), "Retry-After", "18");
             assertTrue(s.at(30_000, user("alice"), null, null).allowed());
+        }
+    }
+
+    @Test
+    void tokenBucketRefusedRequestResetsWhenTheNextTokenArrives() {
+        // Section 4's example: 30/m, 31 requests at one instant; the 31st gets Retry-After 2 and Reset 2 s later.
+        try (Scenario s = scenario(config(Algorithm.TOKEN_BUCKET).byUser("30/m"))) {
+            for (int i = 0; i < 30; i++) {
+                assertTrue(s.at(0, user("alice"), null, null).allowed(), "request " + (i + 1));
+            }
+            Decision d = s.at(0, user("alice"), null, null);
+            assertHeaders(d, "X-RateLimit-Limit", "30", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(2), "Retry-After", "2");
+            assertEquals(List.of(2L, 2L, baseEpochSeconds() + 2),
+                    List.of(d.resetInSeconds(), d.dimensionResetInSeconds(0), d.dimensionResetEpochSeconds(0)));
         }
     }
 
