@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import dev.sluice.store.KeyedStore;
+import dev.sluice.store.StoreAlgorithm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,7 +184,7 @@ final class LimiterConfigParser {
         }
         Object prefix = in.get("redis_key_prefix");
         if (prefix != null) {
-            String text = String.valueOf(prefix);
+            String text = prefix instanceof String p ? p : "";
             if (text.isBlank() || text.contains(":") || !text.equals(text.strip())) {
                 problems.add("redis_key_prefix=" + quoteAny(prefix)
                         + ": must be non-blank, without ':' or surrounding white space");
@@ -244,7 +245,24 @@ final class LimiterConfigParser {
         if (memoryMaxKeys > LimiterConfig.MAX_MEMORY_MAX_KEYS) {
             problems.add("memory_max_keys=" + quoteAny(in.get("memory_max_keys")) + ": must be at most "
                     + LimiterConfig.MAX_MEMORY_MAX_KEYS + " (2^30), the most keys the embedded store holds" + why);
+        } else if (memoryBudgetBytes > 0) {
+            // The store's own arithmetic, with the settings MemoryBackend gives it.
+            long fixedBytes = KeyedStore.builder(storeAlgorithm(algorithm)).maxKeys(memoryMaxKeys)
+                    .maxKeyBytes(LimiterConfig.DEFAULT_MEMORY_MAX_KEY_BYTES).fixedBytes();
+            if (memoryBudgetBytes < fixedBytes) {
+                problems.add("memory_budget_bytes=" + quoteAny(in.get("memory_budget_bytes")) + ": below the "
+                        + fixedBytes + " bytes the embedded store's index and records take for memory_max_keys="
+                        + memoryMaxKeys + why);
+            }
         }
+    }
+
+    private static StoreAlgorithm storeAlgorithm(Algorithm algorithm) {
+        return switch (algorithm) {
+            case FIXED_WINDOW -> StoreAlgorithm.FIXED_WINDOW;
+            case SLIDING_WINDOW -> StoreAlgorithm.SLIDING_WINDOW_LOG;
+            case TOKEN_BUCKET -> StoreAlgorithm.TOKEN_BUCKET;
+        };
     }
 
     private <E> E choice(String field, E[] values, Function<E, String> nameOf, E fallback) {

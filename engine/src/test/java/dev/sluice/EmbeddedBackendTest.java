@@ -2,6 +2,7 @@ package dev.sluice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,16 @@ class EmbeddedBackendTest {
                 () -> LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_keys", (1L << 30) + 1)));
         assertEquals(problems("memory_max_keys=1073741825: must be at most 1073741824 (2^30), the most keys the"
                 + " embedded store holds"), e.getMessage());
+    }
+
+    @Test
+    void budgetBelowWhatTheStoresTablesTakeIsRefusedWhenTheConfigurationIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_keys", 1_000, "memory_budget_bytes", 1)));
+        assertTrue(e.getMessage().startsWith("Invalid rate-limit configuration (1 problem):\n  memory_budget_bytes=1: below"
+                + " the "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" bytes the embedded store's index and records take for memory_max_keys=1000"),
+                e.getMessage());
     }
 
     @Test
