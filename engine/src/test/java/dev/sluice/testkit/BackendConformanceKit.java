@@ -9,6 +9,7 @@ import dev.sluice.Algorithm;
 import dev.sluice.Clock;
 import dev.sluice.Decision;
 import dev.sluice.Dimension;
+import dev.sluice.FailMode;
 import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.Mode;
@@ -914,8 +915,12 @@ public abstract class BackendConformanceKit {
         return new Scenario(config);
     }
 
+    /**
+     * A scenario's configuration. Fail mode closed: a backend that cannot answer must show as a failure, not as
+     * a decision of fail_mode local's embedded store that happens to look like one.
+     */
     private static LimiterConfig.Builder config(Algorithm algorithm) {
-        return LimiterConfig.builder().algorithm(algorithm);
+        return LimiterConfig.builder().algorithm(algorithm).failMode(FailMode.CLOSED);
     }
 
     /** One request at 0, then five requests each at 999 ms, 1 s: a burst on both sides of the first window's end. */
