@@ -330,7 +330,7 @@ public final class Decision {
     }
 
     void setFailed(FailMode failMode) {
-        status = failMode == FailMode.OPEN ? Status.FAILED_OPEN : Status.FAILED_CLOSED;
+        status = failMode == FailMode.CLOSED ? Status.FAILED_CLOSED : Status.FAILED_OPEN;
         reported = -1;
     }
 

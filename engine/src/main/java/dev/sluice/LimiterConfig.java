@@ -1,21 +1,19 @@
 package dev.sluice;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * A validated limiter configuration. Built with {@link #builder()} or loaded with {@link #fromMap(Map)} from
  * the keys an operator writes in YAML; both run the same validation, which collects <em>every</em> problem and
  * throws one {@link IllegalArgumentException} listing each with its field and the offending input, e.g.
- * {@code by_tool["search"]="abc/m": count is not a positive integer}. Keys are described in
- * {@code docs/configuration.md}.
+ * {@code by_tool["search"]="abc/m": count is not a positive integer}. Everything is checked here, once: the
+ * Redis URL's syntax, timeouts, and the embedded store's ceilings when it is in use, so that creating a limiter
+ * never refuses a configuration this class accepted. No other exception escapes, whatever the input (a map
+ * with keys that are not strings included). Keys are described in {@code docs/configuration.md}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -23,20 +21,24 @@ public final class LimiterConfig {
     /** The keys {@link #fromMap(Map)} understands, in documentation order. */
     public static final List<String> KNOWN_KEYS = List.of(
             "by_user", "by_tenant", "by_tool", "algorithm", "backend", "redis_url", "redis_key_prefix",
-            "fail_mode", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes", "memory_budget_bytes",
-            "redis_cluster", "redis_connect_timeout_ms",
-            "redis_command_timeout_ms", "redis_tenant_scoped_keys", "redis_server_time");
+            "fail_mode", "redis_fallback", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes",
+            "memory_budget_bytes", "redis_cluster", "redis_connect_timeout_ms", "redis_command_timeout_ms",
+            "redis_tenant_scoped_keys", "redis_server_time");
 
     /** The default number of keys the embedded backend holds. */
     public static final long DEFAULT_MEMORY_MAX_KEYS = 1_000_000L;
-    /** The default longest key, in UTF-8 bytes, the embedded backend holds ({@code <dimension>:<value>:<window>}). */
-    public static final int DEFAULT_MEMORY_MAX_KEY_BYTES = 64;
+    /** The most keys the embedded backend can be configured to hold: 2^30. */
+    public static final long MAX_MEMORY_MAX_KEYS = 1L << 30;
     /** The default bound on connecting to Redis. */
     public static final Duration DEFAULT_REDIS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** The default bound on one Redis command, from sending to reply. */
     public static final Duration DEFAULT_REDIS_COMMAND_TIMEOUT = Duration.ofMillis(500);
+    /** The longest Redis timeout, connecting or per command, a configuration accepts: one day. */
+    public static final Duration MAX_REDIS_TIMEOUT = Duration.ofDays(1);
 
     private static final System.Logger LOG = System.getLogger(LimiterConfig.class.getName());
+    private static final String RETIRED_MAX_KEY_BYTES = "Ignoring memory_max_key_bytes: the setting is no longer"
+            + " used, the embedded store holds an identity of any length in the same memory; remove it";
 
     private final Rate byUser;
     private final Rate byTenant;
@@ -49,7 +51,6 @@ public final class LimiterConfig {
     private final Mode mode;
     private final long maxCount;
     private final long memoryMaxKeys;
-    private final int memoryMaxKeyBytes;
     private final long memoryBudgetBytes;
     private final boolean redisCluster;
     private final Duration redisConnectTimeout;
@@ -58,7 +59,7 @@ public final class LimiterConfig {
     private final boolean redisServerTime;
     private final List<String> unknownKeys;
 
-    private LimiterConfig(Parser p) {
+    private LimiterConfig(LimiterConfigParser p) {
         this.byUser = p.byUser;
         this.byTenant = p.byTenant;
         this.byTool = Collections.unmodifiableMap(p.byTool);
@@ -70,7 +71,6 @@ public final class LimiterConfig {
         this.mode = p.mode;
         this.maxCount = p.maxCount;
         this.memoryMaxKeys = p.memoryMaxKeys;
-        this.memoryMaxKeyBytes = p.memoryMaxKeyBytes;
         this.memoryBudgetBytes = p.memoryBudgetBytes;
         this.redisCluster = p.redisCluster;
         this.redisConnectTimeout = p.redisConnectTimeout;
@@ -99,11 +99,18 @@ public final class LimiterConfig {
         if (settings == null) {
             throw new IllegalArgumentException("settings=null: a configuration map is required");
         }
-        Parser parser = new Parser(settings);
+        LimiterConfigParser parser = new LimiterConfigParser(settings);
         parser.parse();
         if (!parser.unknownKeys.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "Ignoring unknown rate-limit settings " + parser.unknownKeys
                     + "; known settings are " + KNOWN_KEYS);
+        }
+        return built(parser);
+    }
+
+    private static LimiterConfig built(LimiterConfigParser parser) {
+        if (parser.memoryMaxKeyBytesGiven) {
+            LOG.log(System.Logger.Level.WARNING, RETIRED_MAX_KEY_BYTES);
         }
         return new LimiterConfig(parser);
     }
@@ -143,7 +150,10 @@ public final class LimiterConfig {
         return redisKeyPrefix;
     }
 
-    /** @return what a backend failure does */
+    /**
+     * @return what a backend failure does: {@link FailMode#LOCAL} unless configured otherwise (with
+     *     {@code fail_mode}, or the original's {@code redis_fallback})
+     */
     public FailMode failMode() {
         return failMode;
     }
@@ -163,10 +173,6 @@ public final class LimiterConfig {
         return memoryMaxKeys;
     }
 
-    /** @return the longest key, in UTF-8 bytes, the embedded backend holds; longer keys fail per the fail mode */
-    public int memoryMaxKeyBytes() {
-        return memoryMaxKeyBytes;
-    }
 
     /**
      * @return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables
@@ -281,7 +287,13 @@ public final class LimiterConfig {
             return set("redis_key_prefix", prefix);
         }
 
-        /** @param maxKeyBytes the longest key, in UTF-8 bytes, the embedded backend holds @return this */
+        /**
+         * @param maxKeyBytes ignored, with a warning when the configuration is built
+         * @return this
+         * @deprecated {@code memory_max_key_bytes} is no longer used: the embedded store holds an identity of any
+         *     length in the same memory
+         */
+        @Deprecated
         public Builder memoryMaxKeyBytes(int maxKeyBytes) {
             return set("memory_max_key_bytes", maxKeyBytes);
         }
@@ -296,14 +308,14 @@ public final class LimiterConfig {
             return set("redis_cluster", cluster);
         }
 
-        /** @param timeout the bound on connecting to Redis @return this */
+        /** @param timeout the bound on connecting to Redis, 1 ms to 1 day @return this */
         public Builder redisConnectTimeout(Duration timeout) {
-            return set("redis_connect_timeout_ms", timeout == null ? null : timeout.toMillis());
+            return set("redis_connect_timeout_ms", timeout);
         }
 
-        /** @param timeout the bound on one Redis command @return this */
+        /** @param timeout the bound on one Redis command, 1 ms to 1 day @return this */
         public Builder redisCommandTimeout(Duration timeout) {
-            return set("redis_command_timeout_ms", timeout == null ? null : timeout.toMillis());
+            return set("redis_command_timeout_ms", timeout);
         }
 
         /** @param scoped true to put the tenant in every Redis key @return this */
@@ -319,6 +331,17 @@ public final class LimiterConfig {
         /** @param failMode what a backend failure does @return this */
         public Builder failMode(FailMode failMode) {
             return set("fail_mode", failMode);
+        }
+
+        /**
+         * The original's key for the fail mode.
+         *
+         * @param fallback true for {@link FailMode#LOCAL}, false for {@link FailMode#OPEN}; must agree with
+         *     {@link #failMode(FailMode)} when both are set
+         * @return this
+         */
+        public Builder redisFallback(boolean fallback) {
+            return set("redis_fallback", fallback);
         }
 
         /** @param mode enforce, permissive or disabled @return this */
@@ -345,9 +368,9 @@ public final class LimiterConfig {
             if (!tools.isEmpty()) {
                 all.put("by_tool", tools);
             }
-            Parser parser = new Parser(all);
+            LimiterConfigParser parser = new LimiterConfigParser(all);
             parser.parse();
-            return new LimiterConfig(parser);
+            return built(parser);
         }
 
         private Builder set(String key, Object value) {
@@ -357,237 +380,6 @@ public final class LimiterConfig {
                 settings.put(key, value);
             }
             return this;
-        }
-    }
-
-    /** Reads and validates a settings map, collecting every problem before it throws. */
-    private static final class Parser {
-        private final Map<String, ?> in;
-        private final List<String> problems = new ArrayList<>();
-        private final TreeSet<String> unknownKeys = new TreeSet<>();
-
-        Rate byUser;
-        Rate byTenant;
-        final Map<String, Rate> byTool = new LinkedHashMap<>();
-        Algorithm algorithm = Algorithm.FIXED_WINDOW;
-        String backend = "memory";
-        String redisUrl;
-        String redisKeyPrefix = "rl";
-        FailMode failMode = FailMode.OPEN;
-        Mode mode = Mode.ENFORCE;
-        long maxCount = Rate.DEFAULT_MAX_COUNT;
-        long memoryMaxKeys = DEFAULT_MEMORY_MAX_KEYS;
-        int memoryMaxKeyBytes = DEFAULT_MEMORY_MAX_KEY_BYTES;
-        long memoryBudgetBytes;
-        boolean redisCluster;
-        Duration redisConnectTimeout = DEFAULT_REDIS_CONNECT_TIMEOUT;
-        Duration redisCommandTimeout = DEFAULT_REDIS_COMMAND_TIMEOUT;
-        boolean redisTenantScopedKeys;
-        boolean redisServerTime;
-
-        Parser(Map<String, ?> in) {
-            this.in = in;
-        }
-
-        void parse() {
-            for (String key : in.keySet()) {
-                if (key == null || !KNOWN_KEYS.contains(key)) {
-                    unknownKeys.add(String.valueOf(key));
-                }
-            }
-            maxCount = positiveLong("max_count", maxCount);
-            byUser = rate("by_user", in.get("by_user"));
-            byTenant = rate("by_tenant", in.get("by_tenant"));
-            parseTools(in.get("by_tool"));
-            algorithm = choice("algorithm", Algorithm.values(), Algorithm::configName, algorithm);
-            failMode = choice("fail_mode", FailMode.values(), FailMode::configName, failMode);
-            mode = choice("mode", Mode.values(), Mode::configName, mode);
-            memoryMaxKeys = positiveLong("memory_max_keys", memoryMaxKeys);
-            memoryMaxKeyBytes = (int) Math.min(Integer.MAX_VALUE,
-                    positiveLong("memory_max_key_bytes", memoryMaxKeyBytes));
-            memoryBudgetBytes = positiveLong("memory_budget_bytes", memoryBudgetBytes);
-            redisCluster = bool("redis_cluster", redisCluster);
-            redisConnectTimeout = Duration.ofMillis(positiveLong("redis_connect_timeout_ms", redisConnectTimeout.toMillis()));
-            redisCommandTimeout = Duration.ofMillis(positiveLong("redis_command_timeout_ms", redisCommandTimeout.toMillis()));
-            redisTenantScopedKeys = bool("redis_tenant_scoped_keys", redisTenantScopedKeys);
-            redisServerTime = bool("redis_server_time", redisServerTime);
-            parseBackend();
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("Invalid rate-limit configuration (" + problems.size()
-                        + (problems.size() == 1 ? " problem" : " problems") + "):\n  " + String.join("\n  ", problems));
-            }
-        }
-
-        private Rate rate(String field, Object value) {
-            if (value == null) {
-                return null;
-            }
-            if (value instanceof Rate r) {
-                if (r.count() > maxCount) {
-                    problems.add(field + "=" + r + ": " + Rate.ceilingProblem(Long.toString(r.count()), maxCount));
-                    return null;
-                }
-                return r;
-            }
-            if (!(value instanceof String text)) {
-                problems.add(field + "=" + value + ": expected a rate string such as \"60/m\"");
-                return null;
-            }
-            String problem = Rate.problemWith(text, maxCount);
-            if (problem != null) {
-                problems.add(field + "=" + Rate.quote(text) + ": " + problem);
-                return null;
-            }
-            return Rate.parse(text, maxCount);
-        }
-
-        private void parseTools(Object value) {
-            if (value == null) {
-                return;
-            }
-            if (!(value instanceof Map<?, ?> tools)) {
-                problems.add("by_tool=" + value + ": expected a map from tool name to rate");
-                return;
-            }
-            Map<String, String> firstSpelling = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : tools.entrySet()) {
-                String raw = e.getKey() == null ? null : String.valueOf(e.getKey());
-                String field = "by_tool[" + Rate.quote(raw) + "]";
-                if (raw == null || raw.isBlank()) {
-                    problems.add(field + ": tool name is blank");
-                    continue;
-                }
-                String name = raw.strip().toLowerCase(Locale.ROOT);
-                String earlier = firstSpelling.putIfAbsent(name, raw);
-                if (earlier != null) {
-                    problems.add(field + ": normalises to \"" + name + "\", as by_tool[" + Rate.quote(earlier)
-                            + "] does");
-                    continue;
-                }
-                Rate r = rate(field, e.getValue());
-                if (r != null) {
-                    byTool.put(name, r);
-                } else if (e.getValue() == null) {
-                    problems.add(field + "=null: a rate is required, e.g. \"60/m\"");
-                }
-            }
-        }
-
-        private void parseBackend() {
-            Object value = in.get("backend");
-            if (value != null) {
-                String name = String.valueOf(value).strip().toLowerCase(Locale.ROOT);
-                if (name.equals("memory") || name.equals("redis")) {
-                    backend = name;
-                } else {
-                    problems.add("backend=" + quoteAny(value) + ": expected one of memory, redis");
-                }
-            }
-            Object url = in.get("redis_url");
-            if (url != null) {
-                String text = String.valueOf(url).strip();
-                if (!isRedisUrlList(text)) {
-                    problems.add("redis_url=" + quoteAny(url)
-                            + ": expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds");
-                } else {
-                    redisUrl = text;
-                    redisCluster |= text.contains(",");
-                }
-            } else if (backend.equals("redis")) {
-                problems.add("redis_url=null: required when backend=\"redis\"");
-            }
-            Object prefix = in.get("redis_key_prefix");
-            if (prefix != null) {
-                String text = String.valueOf(prefix);
-                if (text.isBlank() || text.contains(":") || !text.equals(text.strip())) {
-                    problems.add("redis_key_prefix=" + quoteAny(prefix)
-                            + ": must be non-blank, without ':' or surrounding white space");
-                } else {
-                    redisKeyPrefix = text;
-                }
-            }
-        }
-
-        private static boolean isRedisUrlList(String text) {
-            if (text.isEmpty()) {
-                return false;
-            }
-            for (String part : text.split(",", -1)) {
-                String p = part.strip().toLowerCase(Locale.ROOT);
-                if (!(p.startsWith("redis://") || p.startsWith("rediss://") || p.startsWith("redis-sentinel://"))
-                        || p.length() <= p.indexOf("//") + 2) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        private <E> E choice(String field, E[] values, Function<E, String> nameOf, E fallback) {
-            Object value = in.get(field);
-            if (value == null) {
-                return fallback;
-            }
-            for (E e : values) {
-                if (e == value) {
-                    return e;
-                }
-            }
-            String wanted = String.valueOf(value).strip().toLowerCase(Locale.ROOT);
-            List<String> names = new ArrayList<>();
-            for (E e : values) {
-                if (nameOf.apply(e).equals(wanted)) {
-                    return e;
-                }
-                names.add(nameOf.apply(e));
-            }
-            problems.add(field + "=" + quoteAny(value) + ": expected one of " + String.join(", ", names));
-            return fallback;
-        }
-
-        private long positiveLong(String field, long fallback) {
-            Object value = in.get(field);
-            if (value == null) {
-                return fallback;
-            }
-            if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-                long v = ((Number) value).longValue();
-                if (v > 0) {
-                    return v;
-                }
-            } else if (value instanceof String s && !s.isBlank() && s.strip().chars().allMatch(Character::isDigit)) {
-                try {
-                    long v = Long.parseLong(s.strip());
-                    if (v > 0) {
-                        return v;
-                    }
-                } catch (NumberFormatException tooLarge) {
-                    // reported below
-                }
-            }
-            problems.add(field + "=" + quoteAny(value) + ": must be a positive integer");
-            return fallback;
-        }
-
-        private boolean bool(String field, boolean fallback) {
-            Object value = in.get(field);
-            if (value == null) {
-                return fallback;
-            }
-            if (value instanceof Boolean b) {
-                return b;
-            }
-            if (value instanceof String s) {
-                String t = s.strip().toLowerCase(Locale.ROOT);
-                if (t.equals("true") || t.equals("false")) {
-                    return t.equals("true");
-                }
-            }
-            problems.add(field + "=" + quoteAny(value) + ": expected true or false");
-            return fallback;
-        }
-
-        private static String quoteAny(Object value) {
-            return value instanceof String s ? Rate.quote(s) : String.valueOf(value);
         }
     }
 }

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A clock that moves only when told to, for tests and replays. Both of its readings are the same number:
- * nanoseconds since the Unix epoch.
+ * A clock that moves only when told to, for tests and replays. Both of its readings are the same number,
+ * nanoseconds since the Unix epoch ({@link #epochOffsetNanos()} is 0), so a limiter on it sees exactly the times
+ * it is set to, and an explicit time given to a check is taken as it is.
  *
  * <p>Thread-safe.
  */
@@ -42,6 +43,12 @@ public final class ManualClock implements Clock {
     @Override
     public long monotonicNanos() {
         return epochNanos.get();
+    }
+
+    /** @return 0: the monotonic reading is the wall-clock one */
+    @Override
+    public long epochOffsetNanos() {
+        return 0;
     }
 
     @Override

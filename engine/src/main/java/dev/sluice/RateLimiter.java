@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -37,22 +38,36 @@ public final class RateLimiter implements AutoCloseable {
 
     private final LimiterConfig config;
     private final Clock clock;
+    /** The clock's wall-clock offset, read once: epoch = monotonic + this, for the clock's and explicit times alike. */
+    private final long epochOffsetNanos;
     private final Backend backend;
     private final Map<String, Rate> toolRates;
     private final boolean enforce;
     private final boolean disabled;
+    /** True when a failure of the backend is decided on {@link #fallback} ({@code fail_mode: local}, remote backend). */
+    private final boolean localFallback;
+    /** What a request gets when no store can decide it: the fail mode, except that {@code local} has only open left. */
+    private final FailMode lastResort;
     private final LongAdder failedOpen = new LongAdder();
     private final LongAdder failedClosed = new LongAdder();
+    private final LongAdder decidedLocally = new LongAdder();
     private final FailureLog failureLog = new FailureLog(RateLimiter.class.getName());
+    /** Guards the creation and closing of {@link #fallback}; taken only on the failure path. */
+    private final Object fallbackLock = new Object();
+    /** The embedded store of {@code fail_mode: local}, made at the backend's first failure; null until then. */
+    private volatile MemoryBackend fallback;
     private volatile boolean closed;
 
     private RateLimiter(LimiterConfig config, Clock clock, Backend backend) {
         this.config = config;
         this.clock = clock;
+        this.epochOffsetNanos = clock.epochOffsetNanos();
         this.backend = backend;
         this.toolRates = Map.copyOf(config.byTool());
         this.enforce = config.mode() == Mode.ENFORCE;
         this.disabled = config.mode() == Mode.DISABLED;
+        this.localFallback = config.failMode() == FailMode.LOCAL && !(backend instanceof MemoryBackend);
+        this.lastResort = config.failMode() == FailMode.LOCAL ? FailMode.OPEN : config.failMode();
     }
 
     /**
@@ -111,9 +126,11 @@ public final class RateLimiter implements AutoCloseable {
     }
 
     /**
-     * Checks and charges one request at an explicit time, for tests and replays. The time is used both for
-     * the arithmetic and as wall-clock time, so a limiter driven this way should be driven this way only (or
-     * by a {@link ManualClock}, whose two readings are the same).
+     * Checks and charges one request at an explicit time, for tests and replays. The time is the request's
+     * wall-clock time; the arithmetic runs on the clock's monotonic timeline, to which the time is converted
+     * with the clock's {@link Clock#epochOffsetNanos() offset} as read when this limiter was created, so explicit
+     * times and the clock's own may be mixed. On a {@link ManualClock} the offset is 0 and the time is used as
+     * it is.
      *
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @return a new decision
@@ -131,7 +148,8 @@ public final class RateLimiter implements AutoCloseable {
      * @return {@code into.allowed()}
      */
     public boolean check(String user, String tenant, String tool, Decision into) {
-        return evaluate(user, tenant, tool, clock.monotonicNanos(), clock.epochNanos(), into);
+        long nowNanos = clock.monotonicNanos();
+        return evaluate(user, tenant, tool, nowNanos, nowNanos + epochOffsetNanos, into);
     }
 
     /**
@@ -142,19 +160,24 @@ public final class RateLimiter implements AutoCloseable {
      * @return {@code into.allowed()}
      */
     public boolean check(String user, String tenant, String tool, long epochNanos, Decision into) {
-        return evaluate(user, tenant, tool, epochNanos, epochNanos, into);
+        return evaluate(user, tenant, tool, epochNanos - epochOffsetNanos, epochNanos, into);
     }
 
     /**
      * Checks and charges one request without blocking the calling thread on a remote backend; the embedded
-     * backend answers before this method returns.
+     * backend answers before this method returns. It ends as {@link #check(String, String, String)} does: with
+     * a decision, or, when the limiter is closed, with {@code IllegalStateException("limiter is closed")},
+     * thrown here when it was closed before the call, and completing the stage when a close overtook the check
+     * (a failure the close caused never becomes a decision).
      *
      * @return a stage completed with the decision; it never completes exceptionally for backend failures,
      *     which the fail mode turns into decisions
+     * @throws IllegalStateException when the limiter is closed
      */
     public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
         Decision d = new Decision();
-        if (!prepare(user, tenant, tool, clock.monotonicNanos(), clock.epochNanos(), d)) {
+        long nowNanos = clock.monotonicNanos();
+        if (!prepare(user, tenant, tool, nowNanos, nowNanos + epochOffsetNanos, d)) {
             return CompletableFuture.completedFuture(d);
         }
         CompletableFuture<Batch> pending;
@@ -163,14 +186,21 @@ public final class RateLimiter implements AutoCloseable {
         } catch (RuntimeException e) {
             pending = CompletableFuture.failedFuture(e);
         }
-        return pending.handle((batch, failure) -> {
-            if (failure != null) {
-                fail(d, failure);
-            } else {
-                complete(d);
+        CompletableFuture<Decision> decided = new CompletableFuture<>();
+        pending.whenComplete((batch, failure) -> {
+            try {
+                if (failure != null) {
+                    recover(d, failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure);
+                } else {
+                    complete(d);
+                }
+                decided.complete(d);
+            } catch (RuntimeException e) {
+                decided.completeExceptionally(e);
             }
-            return d;
         });
+        return decided;
     }
 
     /** @return the configuration this limiter runs */
@@ -182,14 +212,26 @@ public final class RateLimiter implements AutoCloseable {
     public LimiterStats stats() {
         long open = failedOpen.sum();
         long shut = failedClosed.sum();
-        return new LimiterStats(open + shut, open, shut, backend.stats());
+        long local = decidedLocally.sum();
+        return new LimiterStats(open + shut + local, open, shut, local, backend.stats());
     }
 
-    /** Releases the backend; later checks throw {@link IllegalStateException}. Idempotent. */
+    /**
+     * Releases the backend, and the embedded store of {@code fail_mode: local} if one was made; later checks
+     * throw {@link IllegalStateException}. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
-        backend.close();
+        try {
+            backend.close();
+        } finally {
+            synchronized (fallbackLock) {
+                if (fallback != null) {
+                    fallback.close();
+                }
+            }
+        }
     }
 
     private boolean evaluate(String user, String tenant, String tool, long monotonicNanos, long epochNanos,
@@ -199,14 +241,8 @@ public final class RateLimiter implements AutoCloseable {
         }
         try {
             backend.evaluate(d.batch);
-        } catch (IllegalStateException e) {
-            if (closed) {
-                throw new IllegalStateException("limiter is closed", e);
-            }
-            fail(d, e);
-            return d.allowed();
         } catch (RuntimeException e) {
-            fail(d, e);
+            recover(d, e);
             return d.allowed();
         }
         complete(d);
@@ -235,7 +271,7 @@ public final class RateLimiter implements AutoCloseable {
             String name = tool;
             Rate rate = toolRates.get(name);
             if (rate == null) {
-                name = tool.strip().toLowerCase(Locale.ROOT);
+                name = Whitespace.strip(tool).toLowerCase(Locale.ROOT);
                 rate = name == tool ? null : toolRates.get(name);
             }
             if (rate != null) {
@@ -251,18 +287,77 @@ public final class RateLimiter implements AutoCloseable {
 
     private void complete(Decision d) {
         if (!d.aggregate(enforce)) {
-            fail(d, null);
+            recover(d, null);
         }
     }
 
-    private void fail(Decision d, Throwable cause) {
-        if (config.failMode() == FailMode.OPEN) {
-            failedOpen.increment();
-        } else {
-            failedClosed.increment();
+    /**
+     * The backend failed ({@code cause}), or could not evaluate a dimension ({@code cause} null). A failure seen
+     * after {@link #close()} began may be the close's doing (connections dropped, memory freed), so it ends the
+     * check as a closed limiter does instead of becoming a decision: {@code closed} is set before the backend is
+     * closed, so this volatile read sees it whenever the close caused the failure.
+     */
+    private void recover(Decision d, Throwable cause) {
+        if (closed) {
+            throw new IllegalStateException("limiter is closed", cause);
         }
-        failureLog.failed(cause, config.failMode());
-        d.setFailed(config.failMode());
+        if (localFallback) {
+            decideLocally(d, cause);
+        } else {
+            fail(d, cause, lastResort);
+        }
+    }
+
+    /**
+     * {@code fail_mode: local}: evaluates every dimension of the request again on this limiter's embedded store,
+     * whose counters are its own, and aggregates that answer. The remote backend has settled the batch before
+     * it reported the failure (it writes no outcome after), and the store overwrites every dimension's outcome.
+     * The next request asks the remote backend first again, so decisions come from it as soon as it answers.
+     */
+    private void decideLocally(Decision d, Throwable cause) {
+        try {
+            fallback().evaluate(d.batch);
+        } catch (RuntimeException e) {
+            if (closed) {
+                throw new IllegalStateException("limiter is closed", e);
+            }
+            fail(d, e, FailMode.OPEN);
+            return;
+        }
+        if (!d.aggregate(enforce)) {
+            fail(d, cause, FailMode.OPEN);
+            return;
+        }
+        decidedLocally.increment();
+        failureLog.failed(cause, FailMode.LOCAL);
+    }
+
+    /** @return the embedded store of {@code fail_mode: local}, made now if this is the first failure */
+    private MemoryBackend fallback() {
+        MemoryBackend store = fallback;
+        if (store != null) {
+            return store;
+        }
+        synchronized (fallbackLock) {
+            // Checked under the lock that close() takes, so a store made here is always closed by it.
+            if (closed) {
+                throw new IllegalStateException("limiter is closed");
+            }
+            if (fallback == null) {
+                fallback = new MemoryBackend(config);
+            }
+            return fallback;
+        }
+    }
+
+    private void fail(Decision d, Throwable cause, FailMode failMode) {
+        if (failMode == FailMode.CLOSED) {
+            failedClosed.increment();
+        } else {
+            failedOpen.increment();
+        }
+        failureLog.failed(cause, failMode);
+        d.setFailed(failMode);
     }
 
     static String normaliseUser(String user) {
@@ -270,11 +365,11 @@ public final class RateLimiter implements AutoCloseable {
             return ANONYMOUS;
         }
         // Almost every identity needs nothing done: test that first, with the JDK's vectorised indexOf, and
-        // leave strip() and replace(), which scan the string a character at a time, to the rare rest.
-        if (unpadded(user) && user.indexOf(':') < 0) {
+        // leave strip and replace(), which scan the string a character at a time, to the rare rest.
+        if (Whitespace.unpadded(user) && user.indexOf(':') < 0) {
             return user;
         }
-        String u = user.strip();
+        String u = Whitespace.strip(user);
         return u.isEmpty() ? ANONYMOUS : u.replace(':', '_');
     }
 
@@ -282,17 +377,11 @@ public final class RateLimiter implements AutoCloseable {
         if (tenant == null) {
             return null;
         }
-        if (unpadded(tenant)) {
+        if (Whitespace.unpadded(tenant)) {
             return tenant;
         }
-        String t = tenant.strip();
+        String t = Whitespace.strip(tenant);
         return t.isEmpty() ? null : t;
-    }
-
-    /** @return true when {@code s} is not empty and neither starts nor ends with whitespace: strip() would keep it */
-    private static boolean unpadded(String s) {
-        int n = s.length();
-        return n > 0 && !Character.isWhitespace(s.charAt(0)) && !Character.isWhitespace(s.charAt(n - 1));
     }
 
     private static Backend openBackend(LimiterConfig config) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Handler;
@@ -17,9 +18,110 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The embedded backend as a limiter user meets it: identities of any length, a full table, sliding-window memory, counters. */
+/** The embedded backend as a limiter user meets it: ceilings, identities of any length, a full table, sliding-window memory, counters. */
 class EmbeddedBackendTest {
+
+    private static String problems(String... lines) {
+        return "Invalid rate-limit configuration (" + lines.length + (lines.length == 1 ? " problem" : " problems")
+                + "):\n  " + String.join("\n  ", lines);
+    }
+
+    @Test
+    void windowLongerThanTheStoreHoldsIsRefusedWhenTheConfigurationIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().byUser(Rate.of(5, 8 * 86_400)).build());
+        assertEquals(problems("by_user=5/691200s: window 691200 s exceeds 604800 s (7 days), the longest window the"
+                + " embedded store holds"), e.getMessage());
+    }
+
+    @Test
+    void countAboveTheStoresLargestLimitIsRefusedWhenTheConfigurationIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().maxCount(5_000_000).byTool("search", "2000000/s").build());
+        assertEquals(problems("by_tool[\"search\"]=\"2000000/s\": count 2000000 exceeds 1048575, the largest limit the"
+                + " embedded store holds"), e.getMessage());
+    }
+
+    @Test
+    void theStoresLargestLimitItselfIsAccepted() {
+        LimiterConfig config = LimiterConfig.builder().maxCount(5_000_000).byUser("1048575/s").build();
+        try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
+            assertEquals(1_048_574, limiter.check("alice", null, null).remaining());
+        }
+    }
+
+    @Test
+    void moreKeysThanTheStoreCanHoldAreRefusedWhenTheConfigurationIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_keys", (1L << 30) + 1)));
+        assertEquals(problems("memory_max_keys=1073741825: must be at most 1073741824 (2^30), the most keys the"
+                + " embedded store holds"), e.getMessage());
+    }
+
+    @Test
+    void budgetBelowWhatTheStoresTablesTakeIsRefusedWhenTheConfigurationIsBuilt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_keys", 1_000, "memory_budget_bytes", 1)));
+        assertTrue(e.getMessage().startsWith("Invalid rate-limit configuration (1 problem):\n  memory_budget_bytes=1: below"
+                + " the "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" bytes the embedded store's table takes for memory_max_keys=1000"),
+                e.getMessage());
+    }
+
+    @Test
+    void everyCeilingProblemIsListedWithTheOtherProblems() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("by_user", Rate.of(2_000_000, 30 * 86_400));
+        settings.put("max_count", 3_000_000);
+        settings.put("memory_max_keys", Long.MAX_VALUE);
+        settings.put("mode", "loud");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LimiterConfig.fromMap(settings));
+        assertEquals(problems("mode=\"loud\": expected one of enforce, permissive, disabled",
+                "by_user=2000000/2592000s: count 2000000 exceeds 1048575, the largest limit the embedded store holds",
+                "by_user=2000000/2592000s: window 2592000 s exceeds 604800 s (7 days), the longest window the embedded"
+                        + " store holds",
+                "memory_max_keys=9223372036854775807: must be at most 1073741824 (2^30), the most keys the embedded"
+                        + " store holds"), e.getMessage());
+    }
+
+    @Test
+    void retiredMaxKeyBytesNoLongerFailsALongKey() {
+        LimiterConfig config = LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_key_bytes", 16));
+        try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
+            Decision d = limiter.check("a-user-name-far-too-long-for-sixteen-bytes", null, null);
+            assertEquals(Decision.Status.ALLOWED, d.status());
+            assertEquals(4, d.remaining());
+            assertEquals(0, limiter.stats().backendFailures());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(longs = {-5, 0, 16, 100_000, Long.MAX_VALUE})
+    void retiredMaxKeyBytesAcceptsAnyInteger(long value) {
+        LimiterConfig config = LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_key_bytes", value));
+        assertEquals(Rate.parse("5/m"), config.byUser());
+    }
+
+    @Test
+    void retiredMaxKeyBytesOfAnotherTypeIsStillAProblem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.fromMap(Map.of("memory_max_key_bytes", "sixty-four")));
+        assertEquals(problems("memory_max_key_bytes=\"sixty-four\": must be an integer (the setting is no longer used)"),
+                e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // the builder method is kept for callers that still set it
+    void retiredMaxKeyBytesIsNamedInOneWarning() {
+        List<String> warnings = warningsWhile(() -> {
+            LimiterConfig.builder().byUser("5/m").memoryMaxKeyBytes(96).build();
+            LimiterConfig.builder().byUser("5/m").build();
+        });
+        assertEquals(List.of("Ignoring memory_max_key_bytes: the setting is no longer used, the embedded store holds"
+                + " an identity of any length in the same memory; remove it"), warnings);
+    }
 
     /** Identities of any length and script are limited exactly like a short ASCII one: no cliff, no fail-open. */
     @ParameterizedTest(name = "{0}")
@@ -112,6 +214,13 @@ class EmbeddedBackendTest {
 
     @Test
     void unknownSettingsAreNamedInOneSortedWarning() {
+        List<String> messages = warningsWhile(() -> LimiterConfig.fromMap(Map.of("by_user", "5/m", "zeta", 1, "alpha", 2)));
+        assertEquals(List.of("Ignoring unknown rate-limit settings [alpha, zeta]; known settings are "
+                + LimiterConfig.KNOWN_KEYS), messages);
+    }
+
+    /** @return the messages {@link LimiterConfig} logged while {@code action} ran */
+    private static List<String> warningsWhile(Runnable action) {
         Logger logger = Logger.getLogger(LimiterConfig.class.getName());
         List<String> messages = new ArrayList<>();
         Handler capture = new Handler() {
@@ -130,11 +239,10 @@ class EmbeddedBackendTest {
         };
         logger.addHandler(capture);
         try {
-            LimiterConfig.fromMap(Map.of("by_user", "5/m", "zeta", 1, "alpha", 2));
+            action.run();
         } finally {
             logger.removeHandler(capture);
         }
-        assertEquals(List.of("Ignoring unknown rate-limit settings [alpha, zeta]; known settings are "
-                + LimiterConfig.KNOWN_KEYS), messages);
+        return messages;
     }
 }

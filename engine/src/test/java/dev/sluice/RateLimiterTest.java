@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Section 2: what the engine hands a backend (normalised identities, dimension order) and when it calls it at all. */
@@ -30,16 +34,79 @@ class RateLimiterTest {
         assertEquals(List.of("tenant=null user:a_b_c"), requestsFor(allDimensions().build(), "  a:b:c ", null, null));
     }
 
+    /** Python's str.isspace() set, which is what trimming means (section 2). */
+    static IntStream pythonWhitespace() {
+        return IntStream.concat(IntStream.concat(IntStream.rangeClosed(0x09, 0x0D), IntStream.rangeClosed(0x1C, 0x20)),
+                IntStream.concat(IntStream.of(0x85, 0xA0, 0x1680), IntStream.concat(IntStream.rangeClosed(0x2000, 0x200A),
+                        IntStream.of(0x2028, 0x2029, 0x202F, 0x205F, 0x3000))));
+    }
+
+    /** Characters Python does not strip, among them some Java or other languages would. */
+    static IntStream notPythonWhitespace() {
+        return IntStream.of(0x00, 0x08, 0x0E, 0x1B, 0x84, 0x86, 0xAD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0x3001,
+                0xFEFF, 'a', ':');
+    }
+
+    private static String hex(int codePoint) {
+        return String.format("U+%04X", codePoint);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pythonWhitespace")
+    void userTenantAndToolAreStrippedOfEveryCharacterPythonStrips(int codePoint) {
+        String pad = Character.toString(codePoint);
+        assertEquals(List.of("tenant=acme user:alice tenant:acme tool:search"),
+                requestsFor(allDimensions().build(), pad + "alice" + pad + pad, pad + "acme" + pad,
+                        pad + pad + "SEARCH" + pad), hex(codePoint));
+        assertEquals(List.of("tenant=null user:anonymous"), requestsFor(allDimensions().build(), pad, pad, pad),
+                hex(codePoint));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("notPythonWhitespace")
+    void charactersPythonDoesNotStripArePartOfTheIdentity(int codePoint) {
+        String pad = Character.toString(codePoint);
+        String user = (pad + "alice" + pad).replace(':', '_');
+        assertEquals(List.of("tenant=" + pad + "acme" + pad + " user:" + user + " tenant:" + pad + "acme" + pad),
+                requestsFor(allDimensions().build(), pad + "alice" + pad, pad + "acme" + pad, pad + "search"),
+                hex(codePoint));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pythonWhitespace")
+    void toolNamesInTheConfigurationAreStrippedAsPythonStrips(int codePoint) {
+        String pad = Character.toString(codePoint);
+        assertEquals(List.of("search"),
+                List.copyOf(LimiterConfig.builder().byTool(pad + "Search" + pad, "1/m").build().byTool().keySet()),
+                hex(codePoint));
+    }
+
     /** The fast path for identities that need nothing done must agree with the definition: strip, blank, replace. */
     @ParameterizedTest
     @ValueSource(strings = {"alice", "a:b", ":", "a:", ":a", "alice ", " alice", "\u2003alice\u3000", "al ice", "\talice\n",
-            "x", " ", "\u00a0alice", "alice\u2028", "\ud83d\ude00", "caf\u00e9:1"})
+            "x", " ", "\u00a0alice", "alice\u2028", "\ud83d\ude00", "caf\u00e9:1", "\u0085a\u202f", "\u2007",
+            "\u200balice\ufeff", "\u001falice\u001c"})
     void userAndTenantNormaliseAsStripBlankAndReplaceDefineThem(String identity) {
-        String stripped = identity.strip();
+        String stripped = pythonStrip(identity);
         assertEquals(stripped.isEmpty() ? "anonymous" : stripped.replace(':', '_'), RateLimiter.normaliseUser(identity),
                 () -> "user " + identity.codePoints().mapToObj(Integer::toHexString).toList());
         assertEquals(stripped.isEmpty() ? null : stripped, RateLimiter.normaliseTenant(identity),
                 () -> "tenant " + identity.codePoints().mapToObj(Integer::toHexString).toList());
+    }
+
+    /** The definition, written the slow way: drop leading and trailing members of Python's set. */
+    private static String pythonStrip(String s) {
+        Set<Integer> space = pythonWhitespace().boxed().collect(Collectors.toSet());
+        int[] cps = s.codePoints().toArray();
+        int from = 0;
+        int to = cps.length;
+        while (from < to && space.contains(cps[from])) {
+            from++;
+        }
+        while (to > from && space.contains(cps[to - 1])) {
+            to--;
+        }
+        return new String(cps, from, to - from);
     }
 
     @Test

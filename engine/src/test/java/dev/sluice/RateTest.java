@@ -44,6 +44,48 @@ class RateTest {
         assertEquals(Rate.of(count, windowSeconds), rate);
     }
 
+    /** Section 1: the count is read as Python's int() reads it, so every count the original accepted still parses. */
+    @ParameterizedTest(name = "\"{0}\" = {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            +60/m           | 60
+            1_000/m         | 1000
+            +1_000_000/m    | 1000000
+            1_0_0/m         | 100
+            0_1/m           | 1
+            '  +7 / s'      | 7
+            '\u0666\u0660/m' | 60
+            '\uff19/m'      | 9
+            '\ud835\udfd5/m' | 7
+            """)
+    void readsTheCountAsPythonsIntDoes(String text, long count) {
+        assertEquals(count, Rate.parse(text).count());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            1__000/m
+            _1/m
+            1_/m
+            +_1/m
+            _/m
+            +/m
+            ++1/m
+            -1/m
+            +-1/m
+            0/m
+            +0/m
+            0_0/m
+            1.5/m
+            1e3/m
+            0x10/m
+            '1 000/m'
+            '+ 1/m'
+            """)
+    void rejectsWhatPythonsIntRejectsOrReadsAsNotPositive(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rate.parse(text));
+        assertEquals("\"" + text + "\": count is not a positive integer", e.getMessage());
+    }
+
     @ParameterizedTest(name = "by_user \"{0}\"")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
             1/seconds    | 1 | 1
@@ -61,7 +103,6 @@ class RateTest {
             0/m           | count is not a positive integer
             00/m          | count is not a positive integer
             -1/m          | count is not a positive integer
-            +1/m          | count is not a positive integer
             1.5/m         | count is not a positive integer
             /m            | count is not a positive integer
             abc/m         | count is not a positive integer
@@ -117,6 +158,30 @@ class RateTest {
     void rateOfRejectsANonPositiveCount() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rate.of(0, 60));
         assertEquals("count=0: must be a positive integer", e.getMessage());
+    }
+
+    @Test
+    void rateOfRejectsAWindowWhoseNanosecondsWouldOverflow() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rate.of(1, 10_000_000_000L));
+        assertEquals("windowSeconds=10000000000: must be at most 31536000 (365 days)", e.getMessage());
+    }
+
+    @Test
+    void rateOfAcceptsTheLongestWindowAndItsNanosecondsAreExact() {
+        assertEquals(31_536_000_000_000_000L, Rate.of(1, 31_536_000L).windowNanos());
+    }
+
+    @Test
+    void rateOfRejectsACountBeyondWhatEveryBackendHoldsExactly() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rate.of(Long.MAX_VALUE, 1));
+        assertEquals("count=9223372036854775807: must be at most 9007199254740991", e.getMessage());
+    }
+
+    @Test
+    void parseRejectsACeilingBeyondTheLargestCount() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Rate.parse("1/s", Long.MAX_VALUE));
+        assertEquals("maxCount=9223372036854775807: must be between 1 and 9007199254740991", e.getMessage());
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class FailureLog {
      * Records one failure and logs it unless one was logged within the interval.
      *
      * @param cause the failure, or {@code null} when the backend reported a dimension it could not evaluate
-     * @param failMode what the request got
+     * @param failMode what the request got: {@code local} when the embedded store of that fail mode decided it
      */
     public void failed(Throwable cause, FailMode failMode) {
         long now = System.nanoTime();
@@ -37,7 +37,9 @@ public final class FailureLog {
         }
         long skipped = suppressed.getAndSet(0);
         String what = cause == null ? "the backend could not evaluate a dimension (table full)" : cause.toString();
-        String message = "Rate-limit backend failure, requests fail " + failMode.configName() + ": " + what
+        String outcome = failMode == FailMode.LOCAL ? "requests are decided on this instance's embedded store"
+                : "requests fail " + failMode.configName();
+        String message = "Rate-limit backend failure, " + outcome + ": " + what
                 + (skipped > 0 ? " (" + skipped + " more failures since the last report)" : "");
         logger.log(Level.ERROR, message, cause);
     }

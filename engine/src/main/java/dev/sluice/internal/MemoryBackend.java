@@ -12,6 +12,7 @@ import dev.sluice.store.Fingerprint;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreAlgorithm;
 import dev.sluice.store.StoreBatch;
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -150,12 +151,22 @@ public final class MemoryBackend implements Backend {
     }
 
     /**
-     * Room for {@code memory_max_keys} live keys at each configured limit: rings are allocated in chunks as keys
-     * arrive, so the budget is a ceiling, not a reservation.
+     * Ring memory for {@code maxKeys} live keys at each of {@code limits}: rings are allocated in chunks as keys
+     * arrive, so a budget of it is a ceiling, not a reservation. The configuration refuses a default above
+     * {@link #MAX_DEFAULT_RING_BUDGET_BYTES} when it is built.
      *
-     * @throws IllegalArgumentException when that exceeds {@link #MAX_DEFAULT_RING_BUDGET_BYTES}, with the numbers
+     * @return bytes, or Long.MAX_VALUE when past the ceiling
      */
-    static long defaultRingBudget(LimiterConfig config) {
+    public static long ringBudgetFor(long maxKeys, Collection<Long> limits) {
+        long bytes = 0;
+        for (long limit : limits) {
+            long ring = KeyedStore.Builder.ringBytesFor(limit, maxKeys);
+            bytes = ring > MAX_DEFAULT_RING_BUDGET_BYTES - bytes ? Long.MAX_VALUE : bytes + ring;
+        }
+        return bytes;
+    }
+
+    private static long defaultRingBudget(LimiterConfig config) {
         TreeSet<Long> limits = new TreeSet<>();
         if (config.byUser() != null) {
             limits.add(config.byUser().count());
@@ -164,19 +175,7 @@ public final class MemoryBackend implements Backend {
             limits.add(config.byTenant().count());
         }
         config.byTool().values().forEach(rate -> limits.add(rate.count()));
-        long bytes = 0;
-        for (long limit : limits) {
-            long ring = KeyedStore.Builder.ringBytesFor(limit, config.memoryMaxKeys());
-            bytes = ring > MAX_DEFAULT_RING_BUDGET_BYTES - bytes ? Long.MAX_VALUE : bytes + ring;
-        }
-        if (bytes > MAX_DEFAULT_RING_BUDGET_BYTES) {
-            throw new IllegalArgumentException("sliding_window with memory_max_keys=" + config.memoryMaxKeys()
-                    + " and limits " + limits + " needs up to " + (bytes == Long.MAX_VALUE ? "more than " + MAX_DEFAULT_RING_BUDGET_BYTES : bytes)
-                    + " bytes of rings (8 bytes per unit of limit per key), above the default ceiling of "
-                    + MAX_DEFAULT_RING_BUDGET_BYTES + "; lower memory_max_keys, or set memory_budget_bytes to the"
-                    + " ring memory you allow (keys beyond it are refused while their windows last)");
-        }
-        return Math.max(bytes, 1);
+        return Math.max(ringBudgetFor(config.memoryMaxKeys(), limits), 1);
     }
 
     private static StoreBatch attach(Batch batch) {

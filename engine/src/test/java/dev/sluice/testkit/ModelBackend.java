@@ -139,9 +139,13 @@ public final class ModelBackend implements Backend {
             lastNanos = nowNanos;
             if (creditNanos >= intervalNanos) {
                 creditNanos -= intervalNanos;
+                // Allowed: the reset is when the bucket is full again.
                 batch.allow(i, creditNanos / intervalNanos, capacityNanos - creditNanos);
             } else {
-                batch.block(i, capacityNanos - creditNanos, intervalNanos - creditNanos);
+                // Refused: the next token is both when the client may retry and the reset (section 4: 30/m, 31
+                // requests at once, the 31st gets Retry-After 2 and a reset 2 s later), not when the bucket is full.
+                long nextTokenNanos = intervalNanos - creditNanos;
+                batch.block(i, nextTokenNanos, nextTokenNanos);
             }
         }
     }
