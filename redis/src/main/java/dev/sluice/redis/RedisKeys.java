@@ -8,6 +8,14 @@ import dev.sluice.Dimension;
  * tenant-scoped keys on and a tenant present, {@code {prefix}:{tenant}:{dimension}:{value}:{window_seconds}},
  * e.g. {@code rl:acme:user:alice:60}. The braces are placeholders, not Redis hash tags.
  *
+ * <h2>Unambiguous for every input</h2>
+ * A tenant-scoped key's tenant segment has every {@code ':'} replaced by {@code '_'}, as a user's value always
+ * has, and so has the tenant dimension's value in such a key: otherwise the user {@code q} of the tenant
+ * {@code p:user:q:tenant:p} would be {@code rl:p:user:q:tenant:p:user:q:60}, the tenant key of the tenant
+ * {@code p:user:q}. With the tenant one segment, the segments after the prefix are the tenant, the dimension, the
+ * value and the window, and no user or tenant string can name another one's key. An unscoped key keeps its value
+ * as it is: its dimension and window are fixed segments, so the value is whatever lies between them.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class RedisKeys {
@@ -31,10 +39,14 @@ public final class RedisKeys {
      * @return the key
      */
     public String key(String tenant, Dimension dimension, String value, long windowSeconds) {
-        StringBuilder key = new StringBuilder(prefix.length() + value.length() + 32).append(prefix).append(':');
-        if (tenantScoped && tenant != null) {
-            key.append(tenant).append(':');
+        boolean scoped = tenantScoped && tenant != null;
+        StringBuilder key = new StringBuilder(prefix.length() + value.length() + (scoped ? tenant.length() : 0) + 32)
+                .append(prefix).append(':');
+        if (scoped) {
+            key.append(tenant.replace(':', '_')).append(':');
         }
-        return key.append(dimension.key()).append(':').append(value).append(':').append(windowSeconds).toString();
+        key.append(dimension.key()).append(':');
+        key.append(scoped && dimension == Dimension.TENANT ? value.replace(':', '_') : value);
+        return key.append(':').append(windowSeconds).toString();
     }
 }

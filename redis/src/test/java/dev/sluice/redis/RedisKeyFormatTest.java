@@ -50,6 +50,21 @@ class RedisKeyFormatTest extends FlushedRedisTest {
                 "rl:user:bob:60", "rl:tool:search:1")), keys());
     }
 
+    /**
+     * The user {@code q} of the tenant {@code p:user:q:tenant:p} once wrote the tenant key of the tenant
+     * {@code p:user:q}, so that tenant's first request was refused.
+     */
+    @Test
+    void tenantScopedKeysOfOneTenantNeverChargeAnotherTenant() {
+        try (RateLimiter limiter = RateLimiter.create(LimiterConfig.builder().backend("redis").redisUrl(redis.url())
+                .byUser("1/m").byTenant("1/m").redisTenantScopedKeys(true).build())) {
+            assertTrue(limiter.check("q", "p:user:q:tenant:p", null).allowed());
+            assertTrue(limiter.check("r", "p:user:q", null).allowed());
+        }
+        assertEquals(new TreeSet<>(List.of("rl:p_user_q_tenant_p:user:q:60", "rl:p_user_q_tenant_p:tenant:p_user_q_tenant_p:60",
+                "rl:p_user_q:user:r:60", "rl:p_user_q:tenant:p_user_q:60")), keys());
+    }
+
     @Test
     void prefixIsTheConfiguredOne() {
         try (RateLimiter limiter = RateLimiter.create(config(Algorithm.FIXED_WINDOW).redisKeyPrefix("gw").build())) {
