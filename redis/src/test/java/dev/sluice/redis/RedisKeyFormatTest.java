@@ -65,6 +65,35 @@ class RedisKeyFormatTest extends FlushedRedisTest {
                 "rl:p_user_q:user:r:60", "rl:p_user_q:tenant:p_user_q:60")), keys());
     }
 
+    /** Behaviour section 5: a huge identity gets a short key and exactly the decisions of a short one. */
+    @Test
+    void tenMegabyteUserIsLimitedLikeAShortOneUnderAShortKey() {
+        String huge = "u".repeat(10 << 20);
+        try (RateLimiter limiter = RateLimiter.create(config(Algorithm.SLIDING_WINDOW).build())) {
+            for (int i = 0; i < 32; i++) {
+                Decision shortId = limiter.check("bob", null, null);
+                Decision hugeId = limiter.check(huge, null, null);
+                assertEquals(List.of(shortId.allowed(), shortId.remaining()), List.of(hugeId.allowed(), hugeId.remaining()),
+                        "request " + i);
+            }
+        }
+        TreeSet<String> keys = keys();
+        assertEquals(2, keys.size(), keys::toString);
+        assertTrue(keys.contains("rl:user:bob:60"), keys::toString);
+        String hugeKey = keys.first().equals("rl:user:bob:60") ? keys.last() : keys.first();
+        assertTrue(hugeKey.matches("rl:user:sha256:[0-9a-f]{64}:60"), hugeKey);
+        assertEquals(30L, cli.integer("ZCARD", hugeKey));
+    }
+
+    @Test
+    void userAtTheIdentityBoundKeepsThePlainKey() {
+        String atBound = "v".repeat(RedisKeys.MAX_IDENTITY_BYTES);
+        try (RateLimiter limiter = RateLimiter.create(config(Algorithm.FIXED_WINDOW).build())) {
+            limiter.check(atBound, null, null);
+        }
+        assertEquals("1", cli.string("GET", "rl:user:" + atBound + ":60"));
+    }
+
     @Test
     void prefixIsTheConfiguredOne() {
         try (RateLimiter limiter = RateLimiter.create(config(Algorithm.FIXED_WINDOW).redisKeyPrefix("gw").build())) {
