@@ -6,7 +6,14 @@
 -- then, per check: its time (integer microseconds since the Unix epoch), its unique member (unused here),
 --           its number of keys c, and c pairs: the key's capacity (limit) and refill window in whole seconds
 -- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
--- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged).
+-- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged), 3 for
+-- every key of a check that Redis refused for want of memory (nothing of the call was written).
+--
+-- Writes: a check is decided from reads alone, and its first write is one that Redis refuses when it is out of
+-- memory (maxmemory under noeviction). Redis makes that refusal only until a script has called its first write
+-- command, whatever that command did, so every write the script makes comes after such a command: when Redis is
+-- out of memory as the call starts, every check that would write is refused and nothing is written, and a check
+-- that writes nothing (every key over its limit) is answered.
 --
 -- Capacity = limit, refilled continuously at limit per window; a new bucket starts full. The arithmetic is
 -- exact: the level is held as nanoseconds of refill ("credit"), one token being worth
@@ -100,10 +107,16 @@ local a = 2
 local argc = #ARGV
 while a <= argc do
   local c = tonumber(ARGV[a + 2])
-  if not pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c) then
-    -- allowed = 2: the script failed this check; the other fields are 0.
+  local ok, err = pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c)
+  if not ok then
+    -- allowed = 3: Redis refused a write for want of memory; 2: any other error. The other fields are 0.
+    local text = type(err) == 'table' and err.err or err
+    local failed = 2
+    if type(text) == 'string' and string.find(text, 'OOM command not allowed', 1, true) then
+      failed = 3
+    end
     for j = o + 1, o + 4 * c, 4 do
-      out[j] = 2
+      out[j] = failed
       out[j + 1] = 0
       out[j + 2] = 0
       out[j + 3] = 0
