@@ -17,10 +17,18 @@
 -- The window of a key ends at the key's absolute expiry, set with PXAT when the count is created (the same
 -- instant as EXPIRE window when client and server clocks agree). The script decides from the request's time
 -- whether that window has ended, so a request that arrives after the window's end starts a new window even
--- when Redis has not yet deleted the key.
+-- when Redis has not yet deleted the key. An expiry is whole milliseconds: a window whose first request falls
+-- between two milliseconds ends at the last millisecond before start + window (less than 1 ms early). Reset and
+-- retry-after, rounded up to whole seconds, are then exact whenever the exact delay is a whole number of seconds,
+-- as it is for the window's first request and for every request a whole number of seconds after it; rounding
+-- the end up instead would add a second to each of those.
 
-local ceil = math.ceil
+local floor = math.floor
 local call = redis.call
+
+local function millis(time)
+  return tonumber(time[1]) * 1000 + floor(tonumber(time[2]) / 1000)
+end
 
 -- The key's absolute expiry in milliseconds, -1 when it has none, -2 when it does not exist.
 local function expiry_millis(key)
@@ -28,13 +36,19 @@ local function expiry_millis(key)
   if type(at) == 'number' then
     return at
   end
-  -- Redis before 7.0: derive it from PTTL and the server's clock.
-  local ttl = call('PTTL', key)
-  if ttl < 0 then
-    return ttl
+  -- Redis 6.2: PTTL counts from the server's clock as it runs, in milliseconds. The expiry is that millisecond
+  -- plus PTTL, known exactly when TIME reads the same millisecond before and after PTTL; when the clock ticked
+  -- in between (about one reading in five thousand) the reading is repeated.
+  for attempt = 1, 8 do
+    local before = millis(call('TIME'))
+    local ttl = call('PTTL', key)
+    if ttl < 0 then
+      return ttl
+    end
+    if attempt == 8 or millis(call('TIME')) == before then
+      return before + ttl
+    end
   end
-  local t = call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + ttl
 end
 
 local out = {}
@@ -60,7 +74,7 @@ local function charge(now, member, k, a, o, c)
       count = 0
     end
     if fresh or unexpiring then
-      ends = ceil((now + window) / 1000)
+      ends = floor((now + window) / 1000)
     end
     local reset = (ends * 1000 - now) * 1000
     if count < limit then
