@@ -22,6 +22,13 @@
 -- below 2^53). The elapsed time's refill is always added before last_refill moves to now, however small it
 -- is, so frequent callers cannot starve the refill. A last_refill later than now (another writer's clock
 -- ahead) adds nothing and stays.
+--
+-- The bucket is written as of the whole second at or before last_refill: tokens less the refill of the
+-- fraction (below zero when fewer had accrued), which is the same bucket to every reader at or after the exact
+-- time. The original's engines send whole seconds and do not guard against a last_refill later than their now:
+-- stamped with the fraction, a bucket made such a caller at that second compute a negative elapsed time and see
+-- fewer tokens than Sluice would answer at the same second; stamped with the whole second, it computes exactly
+-- Sluice's answer.
 
 local floor = math.floor
 local format = string.format
@@ -63,10 +70,11 @@ local function charge(now, member, k, a, o, c)
       last = now
     else
       credit = floor(tokens * interval + 0.5)
+      -- Below zero when written as of a whole second before the tokens had accrued: at most one second of refill.
       if credit > capacity then
         credit = capacity
-      elseif credit < 0 then
-        credit = 0
+      elseif credit < -capacity then
+        credit = -capacity
       end
       last = floor(last * 1000000 + 0.5)
       if now > last then
@@ -80,8 +88,9 @@ local function charge(now, member, k, a, o, c)
     local lag = (last - now) * 1000
     if credit >= interval then
       credit = credit - interval
-      call('HSET', key, 'tokens', format('%.17g', credit / interval),
-        'last_refill', format('%d.%06d', floor(last / 1000000), last % 1000000))
+      local second = floor(last / 1000000)
+      local stamped = credit - (last - second * 1000000) * 1000
+      call('HSET', key, 'tokens', format('%.17g', stamped / interval), 'last_refill', format('%d.000000', second))
       call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
       out[r + 1] = 1
       out[r + 2] = idiv(credit, interval)

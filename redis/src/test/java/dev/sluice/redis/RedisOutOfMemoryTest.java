@@ -10,6 +10,7 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -142,7 +143,7 @@ class RedisOutOfMemoryTest {
 
     private static RedisBackend connect(Algorithm algorithm) {
         RedisBackend b = RedisBackend.create(LimiterConfig.builder().backend("redis").redisUrl(redis.url())
-                .algorithm(algorithm).build());
+                .algorithm(algorithm).redisCommandTimeout(Duration.ofSeconds(10)).build());
         // Connected, and its script loaded, while Redis still has room.
         long now = nowNanos();
         b.evaluate(new Batch().reset(null, now, now).add(Dimension.USER, "warm-up", Rate.of(1, 1)));
