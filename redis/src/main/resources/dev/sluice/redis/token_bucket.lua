@@ -97,9 +97,10 @@ local function charge(now, member, k, a, o, c)
       out[r + 3] = lag + capacity - credit
       out[r + 4] = 0
     else
+      -- Refused: the reset is when the next token arrives, the same moment as the retry-after.
       out[r + 1] = 0
       out[r + 2] = 0
-      out[r + 3] = lag + capacity - credit
+      out[r + 3] = lag + interval - credit
       out[r + 4] = lag + interval - credit
     end
   end
