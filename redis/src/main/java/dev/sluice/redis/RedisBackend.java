@@ -432,6 +432,10 @@ public final class RedisBackend implements Backend {
                 if (values[from] == ScriptReply.FAILED) {
                     p.check().fail(new BackendException("Redis script " + script.resource() + " failed for this "
                             + "check: a command inside it answered an error, e.g. WRONGTYPE for a key of another type"));
+                } else if (values[from] == ScriptReply.OUT_OF_MEMORY) {
+                    p.check().fail(new BackendException("Redis is out of memory (used_memory above maxmemory, "
+                            + "maxmemory-policy noeviction): it refused this check's first write, and nothing was "
+                            + "written"));
                 } else {
                     p.check().answered(p, values, from);
                 }

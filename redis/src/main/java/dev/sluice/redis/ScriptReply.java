@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
 final class ScriptReply extends CommandOutput<byte[], byte[], long[]> {
     /** The allowed flag of every key of a check that failed inside the script (a key of another type). */
     static final long FAILED = 2;
+    /** The allowed flag of every key of a check that Redis refused for want of memory; nothing was written. */
+    static final long OUT_OF_MEMORY = 3;
 
     private int arrays;
     private int count;
@@ -63,8 +65,8 @@ final class ScriptReply extends CommandOutput<byte[], byte[], long[]> {
     }
 
     /**
-     * @return true when the reply was one array of exactly the expected integers, each allowed flag 0, 1 or
-     *         {@link #FAILED} and every other value not negative
+     * @return true when the reply was one array of exactly the expected integers, each allowed flag 0, 1,
+     *         {@link #FAILED} or {@link #OUT_OF_MEMORY} and every other value not negative
      */
     boolean wellFormed() {
         if (malformed || arrays != 1 || count != output.length) {
@@ -72,7 +74,7 @@ final class ScriptReply extends CommandOutput<byte[], byte[], long[]> {
         }
         for (int i = 0; i < count; i++) {
             long v = output[i];
-            if (v < 0 || (i % LimitScript.REPLY_WIDTH == 0 && v > FAILED)) {
+            if (v < 0 || (i % LimitScript.REPLY_WIDTH == 0 && v > OUT_OF_MEMORY)) {
                 return false;
             }
         }

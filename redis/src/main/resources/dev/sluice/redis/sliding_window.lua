@@ -7,7 +7,14 @@
 --           instance, process and host), its number of keys c, and c pairs: the key's limit and window in
 --           whole seconds
 -- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
--- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged).
+-- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged), 3 for
+-- every key of a check that Redis refused for want of memory (nothing of the call was written).
+--
+-- Writes: a check is decided from reads alone, and its first write is one that Redis refuses when it is out of
+-- memory (maxmemory under noeviction). Redis makes that refusal only until a script has called its first write
+-- command, whatever that command did, so every write the script makes comes after such a command: when Redis is
+-- out of memory as the call starts, every check that would write is refused and nothing is written, and a check
+-- that writes nothing (every key over its limit) is answered.
 --
 -- A request is admitted iff fewer than limit members have a score in (now - window, now]. Refused requests
 -- are not recorded. Scores are written as decimal strings with six fractional digits, so that they and the
@@ -35,10 +42,13 @@ local function charge(now, member, k, a, o, c)
     local key = KEYS[k + j]
     local limit = tonumber(ARGV[a + 2 * j - 2])
     local window = tonumber(ARGV[a + 2 * j - 1]) * 1000000
-    call('ZREMRANGEBYSCORE', key, '-inf', seconds(now - window))
-    local count = call('ZCARD', key)
+    -- Decided from reads alone: entries at or before now - window have left it. The first write is ZADD,
+    -- which Redis refuses when it is out of memory (see the note on writes above).
+    local after = '(' .. seconds(now - window)
+    local count = call('ZCOUNT', key, after, '+inf')
     if count < limit then
       call('ZADD', key, now_seconds, member)
+      call('ZREMRANGEBYSCORE', key, '-inf', seconds(now - window))
       call('PEXPIRE', key, window / 1000 + 1000)
       count = count + 1
       local oldest = call('ZRANGE', key, 0, 0, 'WITHSCORES')
@@ -47,9 +57,10 @@ local function charge(now, member, k, a, o, c)
       out[r + 3] = (micros_of(oldest[2]) + window - now) * 1000
       out[r + 4] = 0
     else
-      -- Admitting again needs count - limit + 1 members to leave: the one at rank count - limit is the last.
-      local oldest = call('ZRANGE', key, 0, 0, 'WITHSCORES')
-      local freeing = call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
+      -- Admitting again needs count - limit + 1 entries to leave: the one at rank count - limit is the last.
+      -- A refused check writes nothing; entries that have left the window go with the next admitted one.
+      local oldest = call('ZRANGEBYSCORE', key, after, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+      local freeing = call('ZRANGEBYSCORE', key, after, '+inf', 'WITHSCORES', 'LIMIT', count - limit, 1)
       out[r + 1] = 0
       out[r + 2] = 0
       out[r + 3] = (micros_of(oldest[2]) + window - now) * 1000
@@ -69,10 +80,16 @@ local a = 2
 local argc = #ARGV
 while a <= argc do
   local c = tonumber(ARGV[a + 2])
-  if not pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c) then
-    -- allowed = 2: the script failed this check; the other fields are 0.
+  local ok, err = pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c)
+  if not ok then
+    -- allowed = 3: Redis refused a write for want of memory; 2: any other error. The other fields are 0.
+    local text = type(err) == 'table' and err.err or err
+    local failed = 2
+    if type(text) == 'string' and string.find(text, 'OOM command not allowed', 1, true) then
+      failed = 3
+    end
     for j = o + 1, o + 4 * c, 4 do
-      out[j] = 2
+      out[j] = failed
       out[j + 1] = 0
       out[j + 2] = 0
       out[j + 3] = 0

@@ -6,7 +6,14 @@
 -- then, per check: its time (integer microseconds since the Unix epoch), its unique member (unused here),
 --           its number of keys c, and c pairs: the key's capacity (limit) and refill window in whole seconds
 -- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
--- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged).
+-- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged), 3 for
+-- every key of a check that Redis refused for want of memory (nothing of the call was written).
+--
+-- Writes: a check is decided from reads alone, and its first write is one that Redis refuses when it is out of
+-- memory (maxmemory under noeviction). Redis makes that refusal only until a script has called its first write
+-- command, whatever that command did, so every write the script makes comes after such a command: when Redis is
+-- out of memory as the call starts, every check that would write is refused and nothing is written, and a check
+-- that writes nothing (every key over its limit) is answered.
 --
 -- Capacity = limit, refilled continuously at limit per window; a new bucket starts full. The arithmetic is
 -- exact: the level is held as nanoseconds of refill ("credit"), one token being worth
@@ -15,6 +22,13 @@
 -- below 2^53). The elapsed time's refill is always added before last_refill moves to now, however small it
 -- is, so frequent callers cannot starve the refill. A last_refill later than now (another writer's clock
 -- ahead) adds nothing and stays.
+--
+-- The bucket is written as of the whole second at or before last_refill: tokens less the refill of the
+-- fraction (below zero when fewer had accrued), which is the same bucket to every reader at or after the exact
+-- time. The original's engines send whole seconds and do not guard against a last_refill later than their now:
+-- stamped with the fraction, a bucket made such a caller at that second compute a negative elapsed time and see
+-- fewer tokens than Sluice would answer at the same second; stamped with the whole second, it computes exactly
+-- Sluice's answer.
 
 local floor = math.floor
 local format = string.format
@@ -56,10 +70,11 @@ local function charge(now, member, k, a, o, c)
       last = now
     else
       credit = floor(tokens * interval + 0.5)
+      -- Below zero when written as of a whole second before the tokens had accrued: at most one second of refill.
       if credit > capacity then
         credit = capacity
-      elseif credit < 0 then
-        credit = 0
+      elseif credit < -capacity then
+        credit = -capacity
       end
       last = floor(last * 1000000 + 0.5)
       if now > last then
@@ -73,17 +88,19 @@ local function charge(now, member, k, a, o, c)
     local lag = (last - now) * 1000
     if credit >= interval then
       credit = credit - interval
-      call('HSET', key, 'tokens', format('%.17g', credit / interval),
-        'last_refill', format('%d.%06d', floor(last / 1000000), last % 1000000))
+      local second = floor(last / 1000000)
+      local stamped = credit - (last - second * 1000000) * 1000
+      call('HSET', key, 'tokens', format('%.17g', stamped / interval), 'last_refill', format('%d.000000', second))
       call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
       out[r + 1] = 1
       out[r + 2] = idiv(credit, interval)
       out[r + 3] = lag + capacity - credit
       out[r + 4] = 0
     else
+      -- Refused: the reset is when the next token arrives, the same moment as the retry-after.
       out[r + 1] = 0
       out[r + 2] = 0
-      out[r + 3] = lag + capacity - credit
+      out[r + 3] = lag + interval - credit
       out[r + 4] = lag + interval - credit
     end
   end
@@ -100,10 +117,16 @@ local a = 2
 local argc = #ARGV
 while a <= argc do
   local c = tonumber(ARGV[a + 2])
-  if not pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c) then
-    -- allowed = 2: the script failed this check; the other fields are 0.
+  local ok, err = pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c)
+  if not ok then
+    -- allowed = 3: Redis refused a write for want of memory; 2: any other error. The other fields are 0.
+    local text = type(err) == 'table' and err.err or err
+    local failed = 2
+    if type(text) == 'string' and string.find(text, 'OOM command not allowed', 1, true) then
+      failed = 3
+    end
     for j = o + 1, o + 4 * c, 4 do
-      out[j] = 2
+      out[j] = failed
       out[j + 1] = 0
       out[j + 2] = 0
       out[j + 3] = 0

@@ -50,6 +50,50 @@ class RedisKeyFormatTest extends FlushedRedisTest {
                 "rl:user:bob:60", "rl:tool:search:1")), keys());
     }
 
+    /**
+     * The user {@code q} of the tenant {@code p:user:q:tenant:p} once wrote the tenant key of the tenant
+     * {@code p:user:q}, so that tenant's first request was refused.
+     */
+    @Test
+    void tenantScopedKeysOfOneTenantNeverChargeAnotherTenant() {
+        try (RateLimiter limiter = RateLimiter.create(LimiterConfig.builder().backend("redis").redisUrl(redis.url())
+                .byUser("1/m").byTenant("1/m").redisTenantScopedKeys(true).build())) {
+            assertTrue(limiter.check("q", "p:user:q:tenant:p", null).allowed());
+            assertTrue(limiter.check("r", "p:user:q", null).allowed());
+        }
+        assertEquals(new TreeSet<>(List.of("rl:p_user_q_tenant_p:user:q:60", "rl:p_user_q_tenant_p:tenant:p_user_q_tenant_p:60",
+                "rl:p_user_q:user:r:60", "rl:p_user_q:tenant:p_user_q:60")), keys());
+    }
+
+    /** Behaviour section 5: a huge identity gets a short key and exactly the decisions of a short one. */
+    @Test
+    void tenMegabyteUserIsLimitedLikeAShortOneUnderAShortKey() {
+        String huge = "u".repeat(10 << 20);
+        try (RateLimiter limiter = RateLimiter.create(config(Algorithm.SLIDING_WINDOW).build())) {
+            for (int i = 0; i < 32; i++) {
+                Decision shortId = limiter.check("bob", null, null);
+                Decision hugeId = limiter.check(huge, null, null);
+                assertEquals(List.of(shortId.allowed(), shortId.remaining()), List.of(hugeId.allowed(), hugeId.remaining()),
+                        "request " + i);
+            }
+        }
+        TreeSet<String> keys = keys();
+        assertEquals(2, keys.size(), keys::toString);
+        assertTrue(keys.contains("rl:user:bob:60"), keys::toString);
+        String hugeKey = keys.first().equals("rl:user:bob:60") ? keys.last() : keys.first();
+        assertTrue(hugeKey.matches("rl:user:sha256:[0-9a-f]{64}:60"), hugeKey);
+        assertEquals(30L, cli.integer("ZCARD", hugeKey));
+    }
+
+    @Test
+    void userAtTheIdentityBoundKeepsThePlainKey() {
+        String atBound = "v".repeat(RedisKeys.MAX_IDENTITY_BYTES);
+        try (RateLimiter limiter = RateLimiter.create(config(Algorithm.FIXED_WINDOW).build())) {
+            limiter.check(atBound, null, null);
+        }
+        assertEquals("1", cli.string("GET", "rl:user:" + atBound + ":60"));
+    }
+
     @Test
     void prefixIsTheConfiguredOne() {
         try (RateLimiter limiter = RateLimiter.create(config(Algorithm.FIXED_WINDOW).redisKeyPrefix("gw").build())) {
@@ -94,19 +138,18 @@ class RedisKeyFormatTest extends FlushedRedisTest {
         assertTtlWithin("rl:user:alice:60", 60_000, 61_000);
     }
 
+    /**
+     * Written as of the whole second at or before the request: 29 tokens at {@code S + 0.25} are 28.875 at
+     * {@code S} (30 per minute refill 0.5 per second), the same bucket to every reader from {@code S + 0.25} on.
+     */
     @Test
     void tokenBucketIsAHashOfFloatTokensAndLastRefillSeconds() {
-        double before = System.currentTimeMillis() / 1000.0;
+        long second = System.currentTimeMillis() / 1000;
         try (RateLimiter limiter = RateLimiter.create(config(Algorithm.TOKEN_BUCKET).build())) {
-            limiter.check("alice", null, null);
+            assertEquals(29, limiter.check("alice", null, null, second * 1_000_000_000L + 250_000_000L).remaining());
         }
-        double after = System.currentTimeMillis() / 1000.0;
         assertEquals("hash", cli.string("TYPE", "rl:user:alice:60"));
-        Map<String, String> hash = hash("rl:user:alice:60");
-        assertEquals(List.of("last_refill", "tokens"), List.copyOf(new TreeSet<>(hash.keySet())));
-        assertEquals(29.0, Double.parseDouble(hash.get("tokens")));
-        double last = Double.parseDouble(hash.get("last_refill"));
-        assertTrue(last >= before - 0.001 && last <= after + 0.001, "last_refill " + last);
+        assertEquals(Map.of("tokens", "28.875", "last_refill", second + ".000000"), hash("rl:user:alice:60"));
         // One token of 30 per minute refills in 2 s; expiry = time to full + 1 s.
         assertTtlWithin("rl:user:alice:60", 2_000, 3_000);
     }
