@@ -36,6 +36,7 @@ class EmbeddedRedisFallbackTest {
     @Test
     void testsFallBackToTheEmbeddedServer() {
         assertEquals("embedded", RedisServerBinary.defaultServer().source());
+        assertEquals(List.of(RedisServerBinary.embedded()), RedisServerBinary.versions());
         assertEquals("6.2", RedisServerBinary.defaultServer().majorMinor());
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ import java.util.regex.Pattern;
  *   <li>{@code path}: {@code redis-server} from {@code PATH}, and an error when there is none;</li>
  *   <li>anything else: the path of a {@code redis-server} binary.</li>
  * </ul>
+ * The tests that run against every supported version ({@link #versions()}) get, when the property is unset or
+ * {@code auto}, the server from {@code PATH} and the embedded one, unless both report the same version; when it
+ * names one server, only that one.
  *
  * <p>Nothing here needs {@code redis-cli} or any other program on {@code PATH}: a Cluster is formed and a
  * Sentinel set up with plain commands ({@link RespClient}).
@@ -49,6 +53,26 @@ record RedisServerBinary(Path path, String version, String source) {
             chosen = select(System.getProperty(PROPERTY), System.getenv("PATH"));
         }
         return chosen;
+    }
+
+    /**
+     * @return the servers the version-sensitive tests run against: the default server, then the embedded 6.2
+     *     one when the default is another version and {@value #PROPERTY} does not name a server
+     */
+    static List<RedisServerBinary> versions() {
+        return versions(System.getProperty(PROPERTY), defaultServer());
+    }
+
+    /** {@link #versions()} with the property's value and the default server as arguments. */
+    static List<RedisServerBinary> versions(String override, RedisServerBinary first) {
+        List<RedisServerBinary> all = new ArrayList<>(List.of(first));
+        if (isAuto(override)) {
+            RedisServerBinary oldest = embedded();
+            if (!oldest.version().equals(first.version())) {
+                all.add(oldest);
+            }
+        }
+        return List.copyOf(all);
     }
 
     /**

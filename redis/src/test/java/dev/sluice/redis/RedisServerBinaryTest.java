@@ -64,6 +64,24 @@ class RedisServerBinaryTest {
     }
 
     @Test
+    void versionSensitiveTestsRunOnTheInstalledServerAndOnTheEmbedded62() throws IOException {
+        RedisServerBinary installed = RedisServerBinary.select(null, pathWithFakeServer());
+        assertEquals(List.of(installed, RedisServerBinary.embedded()), RedisServerBinary.versions(null, installed));
+    }
+
+    @Test
+    void versionSensitiveTestsRunOnceWhenTheEmbeddedServerIsTheOnlyOne() {
+        RedisServerBinary embedded = RedisServerBinary.select(null, dir.toString());
+        assertEquals(List.of(embedded), RedisServerBinary.versions("auto", embedded));
+    }
+
+    @Test
+    void versionSensitiveTestsRunOnlyOnTheServerThePropertyNames() throws IOException {
+        RedisServerBinary installed = RedisServerBinary.select("path", pathWithFakeServer());
+        assertEquals(List.of(installed), RedisServerBinary.versions("path", installed));
+    }
+
+    @Test
     void embeddedBinaryRunsHere() {
         RedisServerBinary embedded = RedisServerBinary.embedded();
         try (LocalRedis redis = LocalRedis.start(embedded, List.of()); RespClient c = redis.client()) {
