@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * A {@code redis-server} of the test's own on a free loopback port, from the {@link RedisServerBinary} the test
  * asks for ({@link RedisServerBinary#defaultServer()} unless it names one), ready once it answers PING, and
  * stopped by its process id, never by name. Nothing is persisted ({@code --save "" --appendonly no}); its
- * working files live in a temporary directory that {@link #close()} deletes.
+ * working files live in a temporary directory that {@link #close()} deletes. The same class runs a Sentinel:
+ * the server in sentinel mode, with a configuration file of the test's.
  *
  * <p>Not thread-safe.
  */
@@ -32,13 +33,16 @@ final class LocalRedis implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    /** A Sentinel's configuration file (it rewrites it); null for a data server. */
+    private final Path sentinelConfig;
     private Process process;
 
-    private LocalRedis(RedisServerBinary binary, int port, Path dir, List<String> extraArgs) {
+    private LocalRedis(RedisServerBinary binary, int port, Path dir, List<String> extraArgs, Path sentinelConfig) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+        this.sentinelConfig = sentinelConfig;
     }
 
     /** Starts a standalone server on a free port and waits until it answers PING. */
@@ -63,9 +67,29 @@ final class LocalRedis implements AutoCloseable {
     }
 
     static LocalRedis startOnPort(RedisServerBinary binary, int port, List<String> extraArgs) {
-        LocalRedis redis = new LocalRedis(binary, port, tempDir(port), extraArgs);
+        LocalRedis redis = new LocalRedis(binary, port, tempDir(port), extraArgs, null);
         redis.launchOrClean();
         return redis;
+    }
+
+    /**
+     * Starts {@code binary} in sentinel mode on a free port: {@code config} is written to its configuration file
+     * (Sentinel rewrites that file as it learns the topology) after {@code port <port>}.
+     */
+    static LocalRedis startSentinel(RedisServerBinary binary, String config) {
+        return startOnFreePort(false, port -> {
+            Path dir = tempDir(port);
+            Path file = dir.resolve("sentinel.conf");
+            try {
+                Files.writeString(file, "port " + port + "\n" + config);
+            } catch (IOException e) {
+                deleteRecursively(dir);
+                throw new UncheckedIOException(e);
+            }
+            LocalRedis sentinel = new LocalRedis(binary, port, dir, List.of(), file);
+            sentinel.launchOrClean();
+            return sentinel;
+        });
     }
 
     /** Runs {@code start} on free ports (with their Cluster bus port, when {@code withBus}) until one binds. */
@@ -156,7 +180,8 @@ final class LocalRedis implements AutoCloseable {
         deleteRecursively(dir);
     }
 
-    private String log() {
+    /** @return the server's log so far, for failure messages */
+    String log() {
         try {
             Path log = dir.resolve("redis.log");
             return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout.log"));
@@ -183,8 +208,14 @@ final class LocalRedis implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(binary.path().toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
+        List<String> command = new ArrayList<>();
+        command.add(binary.path().toString());
+        if (sentinelConfig != null) {
+            command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port), "--save", "", "--appendonly", "no"));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1", "--daemonize", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
