@@ -216,7 +216,7 @@ final class RedisLink implements AutoCloseable {
     }
 
     private static IllegalArgumentException invalid(String url, String problem) {
-        // A URL may carry a password: the message, which is logged, shows everything but it.
+        // A URL may carry credentials: the message, which gets logged, shows the URL without them.
         String shown = url.replaceAll("(?<=//)[^/@]*@", "***@");
         return new IllegalArgumentException("redis_url=\"" + shown + "\": " + problem);
     }
