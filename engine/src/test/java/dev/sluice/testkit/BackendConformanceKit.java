@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Last comes a randomized comparison with {@link ModelBackend}: seeded sequences of requests go to the
  * backend under test and to the model, and every decision must be the same. A failure prints its seed; replay
- * it with {@code -Dsluice.seed=<seed>}.
+ * it with {@code -Dsluice.seed=<seed>}; run more seeds with {@code -Dsluice.conformance.seeds=<count>}.
  */
 public abstract class BackendConformanceKit {
     private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -799,10 +799,23 @@ public abstract class BackendConformanceKit {
 
     // ---- Randomized comparison with the model -------------------------------------------------------------
 
+    /**
+     * {@code -Dsluice.seed=<seed>} replays one seed; otherwise the fixed seeds, followed by as many more as
+     * {@code -Dsluice.conformance.seeds=<count>} asks for beyond them, drawn from a generator of a fixed seed
+     * (the same list on every run).
+     */
     static Stream<Arguments> algorithmsAndSeeds() {
         String replay = System.getProperty("sluice.seed");
-        long[] seeds = replay == null || replay.isBlank() ? DEFAULT_SEEDS : new long[] {Long.decode(replay.strip())};
+        long[] seeds = replay == null || replay.isBlank() ? seeds(Integer.getInteger("sluice.conformance.seeds", 0))
+                : new long[] {Long.decode(replay.strip())};
         return Stream.of(Algorithm.values()).flatMap(a -> LongStream.of(seeds).mapToObj(seed -> Arguments.of(a, seed)));
+    }
+
+    private static long[] seeds(int count) {
+        SplittableRandom more = new SplittableRandom(DEFAULT_SEEDS[DEFAULT_SEEDS.length - 1]);
+        return LongStream.concat(LongStream.of(DEFAULT_SEEDS),
+                LongStream.generate(() -> more.nextLong(1L << 40)).limit(Math.max(0, count - DEFAULT_SEEDS.length)))
+                .toArray();
     }
 
     @ParameterizedTest(name = "{0} seed={1}")

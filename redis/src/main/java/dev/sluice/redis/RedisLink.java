@@ -31,12 +31,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * <h2>Connecting</h2>
  * The first connection is attempted when the backend is created; creation waits for it at most the connect
  * timeout, and a limiter starts even while Redis is down. Connecting includes {@code SCRIPT LOAD} of the
- * algorithm's script (on every master of a Cluster), which also opens a Cluster's per-node connections. A check that arrives while an attempt is pending waits for it within its own command
- * bound; a check that finds the last attempt failed fails at once (the engine applies the fail mode), and
- * starts a new attempt when the last one began at least {@link #RETRY_NANOS} ago. Once connected, Lettuce
+ * algorithm's script (on every master of a Cluster), which also opens a Cluster's per-node connections. A
+ * check that arrives while an attempt is pending waits for it within its own command bound; a check that
+ * finds the last attempt failed fails at once (the engine applies the fail mode), and starts a new attempt
+ * when the last one began at least {@link #RETRY_NANOS} ago. Once connected, Lettuce
  * reconnects by itself, with exponential back-off capped at one second. While a standalone or Sentinel
  * connection is down, commands are rejected at once rather than queued, so a dead Redis costs callers no
  * waiting; on a Cluster they wait for the node's connection, at most the command timeout.
+ *
+ * <h2>Sentinel</h2>
+ * With a {@code redis-sentinel://} URL Lettuce asks the Sentinels, in the order listed, for the master's address
+ * whenever it connects or reconnects, and connects to the master. After a failover the old master's connection
+ * ends (it died, or the Sentinel that demoted it closed its clients' connections), so the reconnection finds
+ * the promoted replica; checks fail at once (the fail mode) until then. Each Sentinel's reply is bounded by
+ * the command timeout ({@link #target}).
  *
  * <p>Thread-safe.
  */
@@ -77,22 +85,25 @@ final class RedisLink implements AutoCloseable {
      *
      * @param config {@code redis_url}, {@code redis_cluster} and the timeouts
      * @return the link
+     * @throws IllegalArgumentException when {@code redis_url} is missing or unparseable
      */
     static RedisLink open(LimiterConfig config, String scriptSource) {
-        String url = config.redisUrl();
-        if (url == null) {
-            throw new IllegalArgumentException("redis_url=null: required when backend=\"redis\"");
-        }
+        return open(config.redisUrl(), config.redisCluster(), config.redisConnectTimeout(), config.redisCommandTimeout(),
+                scriptSource);
+    }
+
+    /** {@link #open(LimiterConfig, String)} with the settings it reads, one by one. */
+    static RedisLink open(String url, boolean redisCluster, Duration connectTimeout, Duration commandTimeout,
+            String scriptSource) {
+        Target target = target(url, redisCluster, commandTimeout);
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(config.redisConnectTimeout()).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(config.redisCommandTimeout());
-        // A Sentinel URL lists its sentinels comma-separated; it names one master, never a Cluster.
-        boolean sentinel = url.strip().toLowerCase(Locale.ROOT).startsWith("redis-sentinel://");
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         RedisLink link;
-        if (config.redisCluster() && !sentinel) {
-            RedisClusterClient client = RedisClusterClient.create(resources, uris(url, config));
+        if (target.topology() == Topology.CLUSTER) {
+            RedisClusterClient client = RedisClusterClient.create(resources, target.uris());
             client.setOptions(ClusterClientOptions.builder()
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)
@@ -118,10 +129,96 @@ final class RedisLink implements AutoCloseable {
                     .autoReconnect(true)
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
-            link = new RedisLink(resources, client, uri(url, config), scriptSource);
+            link = new RedisLink(resources, client, target.uris().get(0), scriptSource);
         }
         link.attempt.set(link.connect());
         return link;
+    }
+
+    /** What a {@code redis_url} names. */
+    enum Topology {
+        /** One server: {@code redis://} or {@code rediss://}. */
+        STANDALONE,
+        /** A master found through Sentinels: {@code redis-sentinel://}. */
+        SENTINEL,
+        /** A Cluster, through its seed nodes. */
+        CLUSTER
+    }
+
+    /**
+     * A parsed {@code redis_url}.
+     *
+     * @param topology what it names
+     * @param uris the server's or the Sentinel set's one URI, or a Cluster's seeds
+     */
+    record Target(Topology topology, List<RedisURI> uris) {
+    }
+
+    /**
+     * Reads {@code redis_url}:
+     * <ul>
+     *   <li>{@code redis-sentinel://[[user:]password@]host[:port][,host2[:port2]…][/database]#master}: the master
+     *       that the Sentinels, asked in the order given, name; the commas separate Sentinels, so this is never a
+     *       Cluster, whatever {@code redis_cluster} says;</li>
+     *   <li>several comma-separated {@code redis://} or {@code rediss://} URLs, or one with {@code redis_cluster}:
+     *       a Cluster's seed nodes;</li>
+     *   <li>else one {@code redis://} or {@code rediss://} server.</li>
+     * </ul>
+     * Every reply waited for while connecting is bounded by the command timeout: a Sentinel's too (Lettuce's
+     * default for each listed Sentinel would be a minute), so a Sentinel that accepts connections and never
+     * answers costs one command timeout, then the next Sentinel is asked.
+     *
+     * @throws IllegalArgumentException naming {@code redis_url} and quoting it (any password masked)
+     */
+    static Target target(String url, boolean redisCluster, Duration commandTimeout) {
+        if (url == null) {
+            throw new IllegalArgumentException("redis_url=null: required when backend=\"redis\"");
+        }
+        String text = url.strip();
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis-sentinel://")) {
+            if (!text.contains("#") && !lower.contains("sentinelmasterid=")) {
+                throw invalid(text, "a Sentinel URL names its master after '#', e.g. "
+                        + "redis-sentinel://h:26379,h2:26379/0#mymaster");
+            }
+            RedisURI uri = uri(text, text, commandTimeout);
+            for (RedisURI sentinel : uri.getSentinels()) {
+                sentinel.setTimeout(commandTimeout);
+            }
+            return new Target(Topology.SENTINEL, List.of(uri));
+        }
+        if (!redisCluster && !text.contains(",")) {
+            return new Target(Topology.STANDALONE, List.of(uri(text, text, commandTimeout)));
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String seed : text.split(",")) {
+            if (seed.isBlank()) {
+                continue;
+            }
+            if (seed.strip().toLowerCase(Locale.ROOT).startsWith("redis-sentinel://")) {
+                throw invalid(text, "a Cluster seed list holds redis:// and rediss:// URLs; a redis-sentinel:// URL "
+                        + "must be the whole redis_url");
+            }
+            seeds.add(uri(seed, text, commandTimeout));
+        }
+        return new Target(Topology.CLUSTER, List.copyOf(seeds));
+    }
+
+    private static RedisURI uri(String text, String whole, Duration commandTimeout) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw invalid(whole, e.getMessage());
+        }
+        uri.setTimeout(commandTimeout);
+        return uri;
+    }
+
+    private static IllegalArgumentException invalid(String url, String problem) {
+        // A URL may carry credentials: the message, which gets logged, shows the URL without them.
+        String shown = url.replaceAll("(?<=//)[^/@]*@", "***@");
+        return new IllegalArgumentException("redis_url=\"" + shown + "\": " + problem);
     }
 
     /** @return true when this link talks to a Redis Cluster and requests must be split by slot */
@@ -202,21 +299,5 @@ final class RedisLink implements AutoCloseable {
         } finally {
             resources.shutdown(0, SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-    }
-
-    private static RedisURI uri(String text, LimiterConfig config) {
-        RedisURI uri = RedisURI.create(text.strip());
-        uri.setTimeout(config.redisCommandTimeout());
-        return uri;
-    }
-
-    private static List<RedisURI> uris(String seeds, LimiterConfig config) {
-        List<RedisURI> out = new ArrayList<>();
-        for (String seed : seeds.split(",")) {
-            if (!seed.isBlank()) {
-                out.add(uri(seed, config));
-            }
-        }
-        return out;
     }
 }

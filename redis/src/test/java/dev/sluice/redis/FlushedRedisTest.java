@@ -1,21 +1,32 @@
 package dev.sluice.redis;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
-/** One redis-server for a test class, started before it, stopped after it, emptied before each test. */
+/**
+ * One redis-server for a test class, started before it, stopped after it, emptied before each test; the class
+ * runs once for every version {@link RedisServerBinary#versions()} finds (the installed server and the
+ * embedded 6.2), its tests named by the version.
+ */
+@EveryRedisVersion
 abstract class FlushedRedisTest {
     static LocalRedis redis;
     static RespClient cli;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = LocalRedis.start();
+    /** The run's server; injected as a field so that the run's start-up method receives it too. */
+    @Parameter
+    RedisServerBinary server;
+
+    @BeforeParameterizedClassInvocation
+    static void startRedis(RedisServerBinary server) {
+        redis = LocalRedis.start(server, List.of());
         cli = redis.client();
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopRedis() {
         cli.close();
         redis.close();

@@ -2,64 +2,115 @@ package dev.sluice.redis;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
- * A {@code redis-server} of the test's own on a free loopback port: started from {@code PATH} (falling back to
- * the binary inside the embedded-redis jar), ready once it answers PING, and stopped by its process id.
- * Nothing is persisted ({@code --save "" --appendonly no}); its working files live in a temporary directory
- * that {@link #close()} deletes.
+ * A {@code redis-server} of the test's own on a free loopback port, from the {@link RedisServerBinary} the test
+ * asks for ({@link RedisServerBinary#defaultServer()} unless it names one), ready once it answers PING, and
+ * stopped by its process id, never by name. Nothing is persisted ({@code --save "" --appendonly no}); its
+ * working files live in a temporary directory that {@link #close()} deletes. The same class runs a Sentinel:
+ * the server in sentinel mode, with a configuration file of the test's.
  *
  * <p>Not thread-safe.
  */
 final class LocalRedis implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 15_000;
+    private static final int START_ATTEMPTS = 5;
 
+    private final RedisServerBinary binary;
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    /** A Sentinel's configuration file (it rewrites it); null for a data server. */
+    private final Path sentinelConfig;
     private Process process;
 
-    private LocalRedis(int port, Path dir, List<String> extraArgs) {
+    private LocalRedis(RedisServerBinary binary, int port, Path dir, List<String> extraArgs, Path sentinelConfig) {
+        this.binary = binary;
         this.port = port;
         this.dir = dir;
         this.extraArgs = extraArgs;
+        this.sentinelConfig = sentinelConfig;
     }
 
     /** Starts a standalone server on a free port and waits until it answers PING. */
     static LocalRedis start() {
-        return start(List.of());
+        return start(RedisServerBinary.defaultServer(), List.of());
     }
 
     static LocalRedis start(List<String> extraArgs) {
-        return startOnPort(freePort(false), extraArgs);
+        return start(RedisServerBinary.defaultServer(), extraArgs);
+    }
+
+    /**
+     * Starts {@code binary} on a free port with {@code extraArgs}; another port is tried when one is taken
+     * between choosing it and the server binding it.
+     */
+    static LocalRedis start(RedisServerBinary binary, List<String> extraArgs) {
+        return startOnFreePort(false, port -> startOnPort(binary, port, extraArgs));
     }
 
     static LocalRedis startOnPort(int port, List<String> extraArgs) {
-        try {
-            LocalRedis redis = new LocalRedis(port, Files.createTempDirectory("sluice-redis-" + port + "-"), extraArgs);
-            redis.launch();
-            return redis;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return startOnPort(RedisServerBinary.defaultServer(), port, extraArgs);
+    }
+
+    static LocalRedis startOnPort(RedisServerBinary binary, int port, List<String> extraArgs) {
+        LocalRedis redis = new LocalRedis(binary, port, tempDir(port), extraArgs, null);
+        redis.launchOrClean();
+        return redis;
+    }
+
+    /**
+     * Starts {@code binary} in sentinel mode on a free port: {@code config} is written to its configuration file
+     * (Sentinel rewrites that file as it learns the topology) after {@code port <port>}.
+     */
+    static LocalRedis startSentinel(RedisServerBinary binary, String config) {
+        return startOnFreePort(false, port -> {
+            Path dir = tempDir(port);
+            Path file = dir.resolve("sentinel.conf");
+            try {
+                Files.writeString(file, "port " + port + "\n" + config);
+            } catch (IOException e) {
+                deleteRecursively(dir);
+                throw new UncheckedIOException(e);
+            }
+            LocalRedis sentinel = new LocalRedis(binary, port, dir, List.of(), file);
+            sentinel.launchOrClean();
+            return sentinel;
+        });
+    }
+
+    /** Runs {@code start} on free ports (with their Cluster bus port, when {@code withBus}) until one binds. */
+    static LocalRedis startOnFreePort(boolean withBus, IntFunction<LocalRedis> start) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            try {
+                return start.apply(freePort(withBus));
+            } catch (PortTakenException e) {
+                last = e;
+            }
         }
+        throw last;
     }
 
     int port() {
         return port;
+    }
+
+    RedisServerBinary binary() {
+        return binary;
     }
 
     String url() {
@@ -95,7 +146,7 @@ final class LocalRedis implements AutoCloseable {
 
     private void signal(String signal) {
         try {
-            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder(killProgram(), signal, Long.toString(process.pid())).inheritIO().start();
             if (kill.waitFor() != 0) {
                 throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
             }
@@ -105,6 +156,16 @@ final class LocalRedis implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The JDK sends only SIGTERM and SIGKILL; kill(1) by its full path, so that no PATH is needed. */
+    private static String killProgram() {
+        for (String candidate : List.of("/bin/kill", "/usr/bin/kill")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        return "kill";
     }
 
     /** Starts the server again on the same port (empty: nothing was persisted). */
@@ -119,9 +180,42 @@ final class LocalRedis implements AutoCloseable {
         deleteRecursively(dir);
     }
 
+    /** @return the server's log so far, for failure messages */
+    String log() {
+        try {
+            Path log = dir.resolve("redis.log");
+            return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout.log"));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private static Path tempDir(int port) {
+        try {
+            return Files.createTempDirectory("sluice-redis-" + port + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void launchOrClean() {
+        try {
+            launch();
+        } catch (RuntimeException e) {
+            deleteRecursively(dir);
+            throw e;
+        }
+    }
+
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(RedisBinaries.server().toString(), "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
+        List<String> command = new ArrayList<>();
+        command.add(binary.path().toString());
+        if (sentinelConfig != null) {
+            command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port), "--save", "", "--appendonly", "no"));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1", "--daemonize", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis.log").toString()));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -135,7 +229,12 @@ final class LocalRedis implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server on port " + port + " exited: " + log());
+                String log = log();
+                process = null;
+                if (log.contains("Address already in use")) {
+                    throw new PortTakenException(port, log);
+                }
+                throw new IllegalStateException(binary + " on port " + port + " exited: " + log);
             }
             try (RespClient c = new RespClient(port)) {
                 if ("PONG".equals(c.call("PING"))) {
@@ -146,15 +245,15 @@ final class LocalRedis implements AutoCloseable {
             }
         }
         stop();
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING: " + log());
+        throw new IllegalStateException(binary + " on port " + port + " did not answer PING: " + log());
     }
 
-    private String log() {
-        try {
-            Path log = dir.resolve("redis.log");
-            return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
+    /** The port was free when chosen and taken by the time the server bound it. */
+    static final class PortTakenException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(int port, String log) {
+            super("port " + port + " was taken before redis-server bound it: " + log);
         }
     }
 
@@ -195,60 +294,6 @@ final class LocalRedis implements AutoCloseable {
             walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         } catch (IOException ignored) {
             // a temporary directory
-        }
-    }
-
-    /** Where the Redis binaries come from. */
-    static final class RedisBinaries {
-        private static final String EMBEDDED = "/redis-server-6.2.6-v5-linux-amd64";
-        private static Path server;
-
-        private RedisBinaries() {
-        }
-
-        static synchronized Path server() {
-            if (server == null) {
-                server = onPath("redis-server");
-                if (server == null) {
-                    server = extractEmbedded();
-                }
-            }
-            return server;
-        }
-
-        /** @return redis-cli from PATH; the Cluster tests need it ({@code --cluster create}) */
-        static Path cli() {
-            Path cli = onPath("redis-cli");
-            if (cli == null) {
-                throw new IllegalStateException("redis-cli is not on PATH; the Cluster tests need it (apt-get install redis-tools)");
-            }
-            return cli;
-        }
-
-        private static Path onPath(String name) {
-            String path = System.getenv().getOrDefault("PATH", "");
-            for (String d : path.split(File.pathSeparator)) {
-                Path p = Path.of(d.isEmpty() ? "." : d, name);
-                if (Files.isExecutable(p)) {
-                    return p;
-                }
-            }
-            return null;
-        }
-
-        private static Path extractEmbedded() {
-            try (InputStream in = LocalRedis.class.getResourceAsStream(EMBEDDED)) {
-                if (in == null) {
-                    throw new IllegalStateException("no redis-server on PATH and no " + EMBEDDED + " in the embedded-redis jar");
-                }
-                Path target = Files.createTempFile("sluice-redis-server-", "");
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                target.toFile().setExecutable(true);
-                target.toFile().deleteOnExit();
-                return target;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.sluice.redis;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -11,24 +8,41 @@ import java.util.stream.Collectors;
 
 /**
  * A Redis Cluster of three masters and no replicas on loopback: three {@link LocalRedis} nodes with
- * {@code --cluster-enabled yes} (each with its own temporary directory for {@code nodes.conf}), joined with
- * {@code redis-cli --cluster create}, ready once every node reports {@code cluster_state:ok}.
+ * {@code --cluster-enabled yes} (each with its own temporary directory for {@code nodes.conf}), joined with plain
+ * commands as {@code redis-cli --cluster create} would join them (no {@code redis-cli} needed), and ready once
+ * every node reports {@code cluster_state:ok} and knows the others.
+ *
+ * <h2>Forming it</h2>
+ * Each node is given a third of the 16384 slots ({@code CLUSTER ADDSLOTS}, which 6.2 has; {@code ADDSLOTSRANGE}
+ * came in 7.0) and its own config epoch ({@code CLUSTER SET-CONFIG-EPOCH} 1, 2, 3, allowed while a node knows
+ * no other), so no epoch collision needs resolving; then the first node meets the others
+ * ({@code CLUSTER MEET}) and gossip spreads the rest.
  *
  * <p>Not thread-safe.
  */
 final class LocalRedisCluster implements AutoCloseable {
+    private static final int MASTERS = 3;
+    private static final long READY_TIMEOUT_SECONDS = 30;
+
     private final List<LocalRedis> nodes = new ArrayList<>();
 
     private LocalRedisCluster() {
     }
 
+    /** Starts a cluster of the default server ({@link RedisServerBinary#defaultServer()}). */
     static LocalRedisCluster start() {
+        return start(RedisServerBinary.defaultServer());
+    }
+
+    static LocalRedisCluster start(RedisServerBinary binary) {
         LocalRedisCluster cluster = new LocalRedisCluster();
         try {
-            for (int i = 0; i < 3; i++) {
-                cluster.nodes.add(startNode());
+            for (int i = 0; i < MASTERS; i++) {
+                cluster.nodes.add(LocalRedis.startOnFreePort(true, port -> LocalRedis.startOnPort(binary, port,
+                        List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+                                "--cluster-node-timeout", "5000"))));
             }
-            cluster.create();
+            cluster.form();
             cluster.awaitOk();
             return cluster;
         } catch (RuntimeException e) {
@@ -46,57 +60,40 @@ final class LocalRedisCluster implements AutoCloseable {
         return nodes.stream().map(LocalRedis::url).collect(Collectors.joining(","));
     }
 
-    private static LocalRedis startNode() {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            int port = LocalRedis.freePort(true);
-            try {
-                return LocalRedis.startOnPort(port, List.of("--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes-" + port + ".conf", "--cluster-node-timeout", "5000"));
-            } catch (RuntimeException e) {
-                last = e;
+    private void form() {
+        for (int i = 0; i < MASTERS; i++) {
+            int from = i * SlotHash.SLOT_COUNT / MASTERS;
+            int to = (i + 1) * SlotHash.SLOT_COUNT / MASTERS;
+            List<String> command = new ArrayList<>(List.of("CLUSTER", "ADDSLOTS"));
+            for (int slot = from; slot < to; slot++) {
+                command.add(Integer.toString(slot));
+            }
+            try (RespClient c = nodes.get(i).client()) {
+                c.call(command.toArray(String[]::new));
+                c.call("CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
             }
         }
-        throw last;
-    }
-
-    private void create() {
-        List<String> command = new ArrayList<>(List.of(LocalRedis.RedisBinaries.cli().toString(), "--cluster", "create"));
-        for (LocalRedis node : nodes) {
-            command.add("127.0.0.1:" + node.port());
-        }
-        command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-        try {
-            Path log = Files.createTempFile("sluice-cluster-create-", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("redis-cli --cluster create did not finish: " + Files.readString(log));
+        try (RespClient first = nodes.get(0).client()) {
+            for (int i = 1; i < MASTERS; i++) {
+                first.call("CLUSTER", "MEET", "127.0.0.1", Integer.toString(nodes.get(i).port()));
             }
-            String output = Files.readString(log);
-            Files.deleteIfExists(log);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("redis-cli --cluster create failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
     private void awaitOk() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
         for (LocalRedis node : nodes) {
             while (true) {
+                String info;
                 try (RespClient c = node.client()) {
-                    if (((String) c.call("CLUSTER", "INFO")).contains("cluster_state:ok")) {
-                        break;
-                    }
+                    info = (String) c.call("CLUSTER", "INFO");
+                }
+                if (info.contains("cluster_state:ok") && info.contains("cluster_known_nodes:" + MASTERS)) {
+                    break;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("node " + node.port() + " never reported cluster_state:ok");
+                    throw new IllegalStateException("node " + node.port() + " of " + node.binary() + " is not ready after "
+                            + READY_TIMEOUT_SECONDS + " s: " + info);
                 }
                 LocalRedis.sleep(50);
             }

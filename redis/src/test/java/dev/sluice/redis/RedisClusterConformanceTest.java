@@ -4,24 +4,31 @@ import dev.sluice.Clock;
 import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
 import dev.sluice.testkit.BackendConformanceKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The conformance kit against a three-master Redis Cluster, for every algorithm. A request's keys usually hash
  * to different slots on different masters, so this runs the per-slot split on every multi-dimension scenario.
+ * Runs once for every version {@link RedisServerBinary#versions()} finds.
  */
+@EveryRedisVersion
 class RedisClusterConformanceTest extends BackendConformanceKit {
     private static LocalRedisCluster cluster;
 
+    /** The run's server; injected as a field so that the run's start-up method receives it too. */
+    @Parameter
+    RedisServerBinary server;
+
     private final long base = RedisTestConfigs.nextEpochSecond();
 
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalRedisCluster.start();
+    @BeforeParameterizedClassInvocation
+    static void startCluster(RedisServerBinary server) {
+        cluster = LocalRedisCluster.start(server);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopCluster() {
         cluster.close();
     }

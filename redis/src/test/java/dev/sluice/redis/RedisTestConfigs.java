@@ -2,6 +2,7 @@ package dev.sluice.redis;
 
 import dev.sluice.LimiterConfig;
 import dev.sluice.spi.Backend;
+import java.time.Duration;
 
 /** Builds Redis backends for configurations written without Redis settings (the conformance kit's). */
 final class RedisTestConfigs {
@@ -9,12 +10,19 @@ final class RedisTestConfigs {
     private RedisTestConfigs() {
     }
 
+    /**
+     * A scenario checks decisions, not latency: a generous command timeout keeps a slow reply on a busy machine
+     * (two cores, builds running side by side) from turning into a failed-open decision.
+     */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
     /** @return a Redis backend at {@code url} running {@code config}'s algorithm */
     static Backend backendFor(LimiterConfig config, String url) {
         return RedisBackend.create(LimiterConfig.builder()
                 .algorithm(config.algorithm())
                 .backend("redis")
                 .redisUrl(url)
+                .redisCommandTimeout(COMMAND_TIMEOUT)
                 .build());
     }
 
