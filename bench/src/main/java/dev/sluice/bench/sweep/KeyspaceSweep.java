@@ -178,23 +178,31 @@ public final class KeyspaceSweep {
         return null;
     }
 
-    /**
-     * @return why {@code n} keys would not fit, projected from the last size's bytes per key, or null when they
-     *     would: heap beyond {@code -Xmx}, or off-heap and heap growth beyond the memory the machine has free
-     */
     private static String memoryShortfall(Row last, long n) {
+        Runtime runtime = Runtime.getRuntime();
+        return memoryShortfall(last, n, runtime.maxMemory(), runtime.totalMemory(), availableMemoryBytes());
+    }
+
+    /**
+     * @param last the implementation's last clean row
+     * @param n the next size
+     * @param maxHeapBytes how large the heap may grow ({@code -Xmx})
+     * @param committedHeapBytes how much heap the JVM holds now (already counted as used memory)
+     * @param availableBytes memory the machine has available, or -1 when unknown
+     * @return why {@code n} keys would not fit, projected from {@code last}'s bytes per key, or null when they
+     *     would: heap beyond 90% of {@code -Xmx}, or off-heap plus heap growth beyond 80% of available memory
+     */
+    static String memoryShortfall(Row last, long n, long maxHeapBytes, long committedHeapBytes, long availableBytes) {
         double heap = Math.max(0, nanToZero(last.heapBytesPerKey())) * n;
         double offHeap = nanToZero(last.offHeapBytesPerKey()) * n;
-        Runtime runtime = Runtime.getRuntime();
-        if (heap > 0.9 * runtime.maxMemory()) {
+        if (heap > 0.9 * maxHeapBytes) {
             return String.format(Locale.ROOT, "skipped: would need about %.1f GiB of heap, the JVM may use %.1f GiB (-Xmx)",
-                    heap / (1L << 30), runtime.maxMemory() / (double) (1L << 30));
+                    heap / (1L << 30), maxHeapBytes / (double) (1L << 30));
         }
-        long available = availableMemoryBytes();
-        double growth = offHeap + Math.max(0, heap - runtime.totalMemory());
-        if (available > 0 && growth > 0.9 * available) {
+        double growth = offHeap + Math.max(0, heap - committedHeapBytes);
+        if (availableBytes > 0 && growth > 0.8 * availableBytes) {
             return String.format(Locale.ROOT, "skipped: would need about %.1f GiB more memory, %.1f GiB available",
-                    growth / (1L << 30), available / (double) (1L << 30));
+                    growth / (1L << 30), availableBytes / (double) (1L << 30));
         }
         return null;
     }
