@@ -201,8 +201,7 @@ public final class BenchmarkReport {
             String ratio = row.bestPeer() ? "best peer" : ratio(row.vsBestPeer());
             String netRatio = row.bestPeer() ? "" : ratio(row.netVsBestPeer());
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", row.impl(), num(r),
-                    Double.isNaN(row.netNanos()) ? "" : String.format(Locale.ROOT, "%.1f", row.netNanos()), ratio, netRatio,
-                    alloc(r)));
+                    Double.isNaN(row.netNanos()) ? "" : figure(row.netNanos()), ratio, netRatio, alloc(r)));
             if (row.vsBestPeer() < 1) {
                 PeerComparison.Row best = c.best();
                 behind.add(String.format(Locale.ROOT, "%s: %s is %.2f× the speed of the best peer, %s (%s vs %s; net %.1f vs %.1f ns%s)",
@@ -218,11 +217,19 @@ public final class BenchmarkReport {
         return used;
     }
 
-    private static String ratio(double v) {
+    /** A ratio with two decimals, three below 0.1 so that it never reads 0.00×; bold below 1×. */
+    static String ratio(double v) {
         if (Double.isNaN(v)) {
             return "";
         }
-        return String.format(Locale.ROOT, v < 1 ? "**%.2f×**" : "%.2f×", v);
+        String text = String.format(Locale.ROOT, v < 0.1 ? "%.3f×" : "%.2f×", v);
+        return v < 1 ? "**" + text + "**" : text;
+    }
+
+    /** Three significant figures at most, whole numbers from 100 up. */
+    static String figure(double v) {
+        double magnitude = Math.abs(v);
+        return String.format(Locale.ROOT, magnitude >= 100 ? "%.0f" : magnitude >= 10 ? "%.1f" : "%.2f", v);
     }
 
     private void singleKey(StringBuilder b) throws IOException {
@@ -471,8 +478,7 @@ public final class BenchmarkReport {
         if (r == null) {
             return "";
         }
-        double v = r.normalised();
-        String text = String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v);
+        String text = figure(r.normalised());
         return r.samples() < r.expectedSamples() ? text + " †" : text;
     }
 

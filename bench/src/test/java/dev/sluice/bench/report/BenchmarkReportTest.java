@@ -63,8 +63,24 @@ class BenchmarkReportTest {
                 jmh("SingleKeyBenchmark.check", "baseline", "blocked", 10, 56),
                 jmh("SingleKeyBenchmark.check", "sluice-token", "blocked", 15, 56),
                 jmh("SingleKeyBenchmark.check", "guava", "blocked", 20, 56));
-        assertTrue(doc.contains("| sluice-token | 15.0 | 5.0 | 1.33× | 2.00× | 56 |"), String.join("\n", doc));
+        assertTrue(doc.contains("| sluice-token | 15.0 | 5.00 | 1.33× | 2.00× | 56 |"), String.join("\n", doc));
         assertTrue(doc.contains("In this run every Sluice row above is at least as fast as the best peer of its table."));
+    }
+
+    @Test
+    void ratiosKeepTwoDecimalsAndThreeBelowATenthBoldBelowOne() {
+        assertEquals("1.50×", BenchmarkReport.ratio(1.5));
+        assertEquals("**0.33×**", BenchmarkReport.ratio(1 / 3.0));
+        assertEquals("**0.004×**", BenchmarkReport.ratio(0.0042));
+        assertEquals("", BenchmarkReport.ratio(Double.NaN));
+    }
+
+    @Test
+    void figuresKeepAtMostThreeSignificantDigitsBeforeWholeNumbers() {
+        assertEquals("18985", BenchmarkReport.figure(18984.8));
+        assertEquals("50.0", BenchmarkReport.figure(50));
+        assertEquals("-0.50", BenchmarkReport.figure(-0.5));
+        assertEquals("-207", BenchmarkReport.figure(-206.8));
     }
 
     @Test
