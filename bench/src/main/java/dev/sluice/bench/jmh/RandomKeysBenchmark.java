@@ -41,7 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Workloads.JVM_NATIVE, Workloads.JVM_AGRONA, "-XX:+AlwaysPreTouch", "-Xms8g", "-Xmx8g"})
+@Fork(value = 1, jvmArgsAppend = {Workloads.JVM_NATIVE, Workloads.JVM_AGRONA, "-XX:+AlwaysPreTouch", "-Xms12g", "-Xmx12g"})
 public class RandomKeysBenchmark {
     private static final int DRAWS = 1 << 22;
 
