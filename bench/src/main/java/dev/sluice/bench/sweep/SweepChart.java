@@ -24,6 +24,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * Draws the sweep against keyspace size (log scales): mean and p99 ns per request on top, the memory floor
  * among them, and bytes per key below. {@link #data} decides what is drawn (series, points, axes) and
  * {@link #write(Data, File)} only renders it.
+ *
+ * <p>Stateless; thread-safe (each call draws its own chart).
  */
 public final class SweepChart {
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),

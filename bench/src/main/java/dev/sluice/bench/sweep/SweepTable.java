@@ -8,6 +8,8 @@ import java.util.Locale;
 /**
  * The sweep's rows as files: {@code sweep.csv} (what {@code --replot} and the benchmark report read back) and
  * {@code sweep.md} (the table the report includes), with each row's ratio to the memory floor of its size.
+ *
+ * <p>Stateless; thread-safe.
  */
 public final class SweepTable {
     static final String CSV_HEADER = "impl,keys,mean_ns,p99_ns,p999_ns,offheap_bytes_per_key,heap_bytes_per_key,"
