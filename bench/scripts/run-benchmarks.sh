@@ -2,8 +2,11 @@
 # Regenerates docs/benchmarks.md: builds the jar, runs the JMH suite and the keyspace sweep, and writes the
 # document from their JSON and CSV output (dev.sluice.bench.report.BenchmarkReport).
 #
-#   bench/scripts/run-benchmarks.sh            reduced run, about 20-25 minutes on 2 cores
+#   bench/scripts/run-benchmarks.sh            reduced run, about 30 minutes on 2 cores
 #   bench/scripts/run-benchmarks.sh --full     3 forks, 5+10 iterations of 2 s, every parameter: several hours
+#   bench/scripts/run-benchmarks.sh --smoke    proves the pipeline, not a measurement: every benchmark class once
+#                                              (one 200 ms iteration), the sweep to 10^5 keys, the document written
+#                                              to bench/target/benchmark-smoke/benchmarks.md (docs/ is left alone)
 #   bench/scripts/run-benchmarks.sh --sweep    run the sweep again, keep the JMH results, rewrite the document
 #   bench/scripts/run-benchmarks.sh --redis    run only the Redis benchmark (RedisCheckBenchmark at 1, 8 and 64
 #                                              threads, about 6 minutes), keep the other results, rewrite the
@@ -14,22 +17,30 @@
 # The reduced and full runs include the Redis benchmark when redis-server is on the PATH; it starts its own
 # server on a free loopback port.
 #
-# Results go to bench/target/benchmark-results (JMH JSON and logs, sweep/, redis/). Run it on an otherwise idle
-# machine: other work on the same cores shows up in every figure. SKIP_BUILD=1 uses the jar as it is.
+# Results go to bench/target/benchmark-results (JMH JSON and logs, each JSON's exact command in NAME.cmd beside it,
+# sweep/, redis/). Run it on an otherwise idle machine: other work on the same cores shows up in every figure.
+# SKIP_BUILD=1 uses the jar as it is. The sweep reaches 10^8 keys with a 16 GiB heap: the machine needs about 24 GiB.
 # When another JMH run holds JMH's lock, each run waits for it rather than share the cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
+invocation="bench/scripts/run-benchmarks.sh${1:+ $1}"
 out="bench/target/benchmark-results"
 mode=reduced
 case "${1:-}" in
     --full) mode=full ;;
+    --smoke) mode=smoke ;;
     --report) mode=report ;;
     --sweep) mode=sweep ;;
     --redis) mode=redis ;;
     "") ;;
-    *) echo "usage: $0 [--full|--sweep|--redis|--report]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--full|--smoke|--sweep|--redis|--report]" >&2; exit 2 ;;
 esac
+doc="docs/benchmarks.md"
+if [ "$mode" = smoke ]; then
+    out="bench/target/benchmark-smoke"
+    doc="$out/benchmarks.md"
+fi
 
 # A JDK 22 or later, found the same way as ./sluice.
 java_bin=""
@@ -47,7 +58,7 @@ if [ "$mode" = report ]; then
     if [ -f "$out/sweep/sweep.csv" ]; then
         "$java_bin" -jar "$jar" sweep --replot "$out/sweep"
     fi
-    "$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" docs/benchmarks.md
+    "$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" "$doc"
     exit 0
 fi
 
@@ -63,12 +74,20 @@ if [ "$mode" = full ]; then
     jmh_opts=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
     keys="10000,1000000,10000000"
     sweep_opts=(--max-keys 1e8 --checks 5M --budget 20m)
-    sweep_java_opts="-Xmx16g"
+elif [ "$mode" = smoke ]; then
+    jmh_opts=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms)
+    keys="10000"
+    sweep_opts=(--max-keys 1e5 --checks 20000 --budget 60s)
 else
     jmh_opts=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
     keys="10000,1000000"
-    sweep_opts=(--max-keys 1e7 --checks 2M --budget 150s)
-    sweep_java_opts="-Xmx12g"
+    sweep_opts=(--max-keys 1e8 --checks 2M --budget 150s)
+fi
+sweep_java_opts="-Xmx16g"
+thp_sizes=(--min-keys 1e6 --max-keys 1e7)
+if [ "$mode" = smoke ]; then
+    sweep_java_opts="-Xmx2g"
+    thp_sizes=(--min-keys 1e4 --max-keys 1e5)
 fi
 
 commands=()
@@ -76,6 +95,7 @@ run_jmh() { # name, then JMH arguments
     local name=$1; shift
     local cmd=(./sluice jmh "$@" "${jmh_opts[@]}" -prof gc -rf json -rff "$out/$name.json")
     commands+=("$(printf '%q ' "${cmd[@]}")")
+    printf '%q ' "${cmd[@]}" > "$out/$name.cmd"
     echo "== ${cmd[*]}"
     local tries=0
     until "${cmd[@]}" > "$out/$name.log" 2>&1; do
@@ -99,6 +119,7 @@ run_redis() {
     mkdir -p "$redis_out"
     local redis_opts=(-f 1 -wi 2 -i 5 -w 2s -r 3s)
     [ "$mode" = full ] && redis_opts=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
+    [ "$mode" = smoke ] && redis_opts=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
     local redis_started redis_load_before redis_t0 cmds=() t
     redis_started=$(date -u '+%Y-%m-%d %H:%M UTC')
     redis_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -142,7 +163,7 @@ run_redis() {
 if [ "$mode" = redis ]; then
     mkdir -p "$out"
     run_redis
-    "$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" docs/benchmarks.md
+    "$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" "$doc"
     exit 0
 fi
 
@@ -177,8 +198,8 @@ echo "== ${sweep_cmd[*]}"
 "${sweep_cmd[@]}" | tee "$out/sweep.log"
 # The same comparison with the Java heap on transparent huge pages as well, so that the on-heap map gets the
 # TLB relief the store's tables get (the store's rows are measured again in this JVM).
-thp_cmd=(env SLUICE_JAVA_OPTS="$sweep_java_opts -XX:+UseTransparentHugePages" ./sluice sweep --min-keys 1e6 --max-keys 1e7
-    --impls sluice-store,onheap-fixed --checks 2M --budget 150s --out "$out/sweep-thp")
+thp_cmd=(env SLUICE_JAVA_OPTS="$sweep_java_opts -XX:+UseTransparentHugePages" ./sluice sweep "${thp_sizes[@]}"
+    --impls sluice-store,onheap-fixed "${sweep_opts[@]:2}" --out "$out/sweep-thp")
 commands+=("$(printf '%q ' "${thp_cmd[@]}")")
 echo "== ${thp_cmd[*]}"
 "${thp_cmd[@]}" | tee "$out/sweep-thp.log"
@@ -197,6 +218,7 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
     else
         echo "| date | $started |"
     fi
+    echo "| invoked as | \`$invocation\` |"
     echo "| configuration | $mode: JMH \`${jmh_opts[*]}\`, \`-prof gc\`; RandomKeys keys=$keys; sweep \`${sweep_opts[*]}\` |"
     echo "| machine | $(nproc) cores ($cpu), $mem, $(uname -sr) |"
     echo "| JDK | $("$java_bin" -version 2>&1 | head -n 2 | tail -n 1) |"
@@ -210,4 +232,4 @@ mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)
     echo '```'
 } > "$out/run-info.md"
 
-"$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" docs/benchmarks.md
+"$java_bin" -cp "$jar" dev.sluice.bench.report.BenchmarkReport "$out" "$doc"

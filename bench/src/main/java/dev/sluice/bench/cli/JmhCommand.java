@@ -28,7 +28,10 @@ final class JmhCommand {
             Benchmarks: SingleKeyBenchmark (allowed and blocked path, one key), ThreeDimensionBenchmark (user,
             tenant and tool), RandomKeysBenchmark (10k to 10M keys, uniform or Zipf), ContentionBenchmark (one
             shared key or a key per thread; run with -t 2, -t 4, -t 8), FloorBenchmark (one AtomicLong CAS, one
-            MemorySegment CAS). bench/scripts/run-benchmarks.sh runs the set that docs/benchmarks.md reports.
+            MemorySegment CAS, on a shared word or a word per thread). Each request's identities are decoded from
+            bytes into new strings in the benchmark method; impl=baseline does only that, so a row's figure less
+            the baseline's is the limiter's own cost. bench/scripts/run-benchmarks.sh runs the set that
+            docs/benchmarks.md reports.
             """.formatted(String.join(" ", DEFAULTS));
 
     private JmhCommand() {

@@ -82,7 +82,7 @@ public final class SluiceCli {
                         out.print(SweepCommand.HELP);
                         yield 0;
                     }
-                    yield SweepCommand.run(o, out);
+                    yield SweepCommand.run(o, rest, out);
                 }
                 case "jmh" -> JmhCommand.run(rest, out);
                 default -> throw new UsageException("unknown command \"" + command

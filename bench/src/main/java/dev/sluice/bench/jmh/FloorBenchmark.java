@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,36 +21,39 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The raw floor under any counter: one volatile read and one compare-and-set, on an {@link AtomicLong} and on
- * a long in an off-heap {@link MemorySegment} through a {@link VarHandle}. No key lookup, no time, no
- * decision. Shared (one word for all threads) and distinct (a word per thread, 128 bytes apart). Reported in
- * both units: average time with one thread next to the single-key benchmarks, throughput with {@code -t N}
- * next to the contention benchmarks.
+ * The raw floor under any counter: one volatile read and one compare-and-set, on a word of an
+ * {@link AtomicLongArray} and on a long in an off-heap {@link MemorySegment} through a {@link VarHandle}. No key
+ * lookup, no identity, no time, no decision. Shared (one word for all threads) and distinct (a word per thread).
+ * Every word sits alone in its own 128 bytes (two cache lines, against the adjacent-line prefetcher), so that
+ * the distinct rows measure no false sharing. Reported in both units: average time with one thread next to the
+ * single-key benchmarks, throughput with {@code -t N} next to the contention benchmarks.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.Throughput})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Workloads.JVM_NATIVE})
+@Fork(value = 1, jvmArgsAppend = {Workloads.JVM_NATIVE, "-XX:+AlwaysPreTouch", "-Xms1g", "-Xmx1g"})
 public class FloorBenchmark {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final long STRIDE_BYTES = 128;
+    private static final int STRIDE_LONGS = (int) (STRIDE_BYTES / Long.BYTES);
     private static final int MAX_THREADS = 64;
 
-    final AtomicLong sharedAtomic = new AtomicLong();
-    final AtomicLong[] ownAtomics = new AtomicLong[MAX_THREADS];
+    /**
+     * Word {@code k} at index {@code (k + 1) × STRIDE_LONGS}, followed by the rest of its stride: word 0 is the
+     * shared one, word {@code 1 + id} a thread's own; the first stride is padding after the array's header.
+     */
+    final AtomicLongArray atomics = new AtomicLongArray(STRIDE_LONGS * (MAX_THREADS + 2));
     final AtomicInteger threadIds = new AtomicInteger();
     Arena arena;
+    /** The same layout in bytes, aligned to the stride. */
     MemorySegment words;
 
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        words = arena.allocate(STRIDE_BYTES * (MAX_THREADS + 1), STRIDE_BYTES);
-        for (int i = 0; i < MAX_THREADS; i++) {
-            ownAtomics[i] = new AtomicLong();
-        }
+        words = arena.allocate(STRIDE_BYTES * (MAX_THREADS + 2), STRIDE_BYTES);
     }
 
     @TearDown(Level.Trial)
@@ -61,33 +64,33 @@ public class FloorBenchmark {
     /** A thread's own word. */
     @State(Scope.Thread)
     public static class PerThread {
-        AtomicLong atomic;
+        int index;
         long offset;
 
         @Setup(Level.Trial)
         public void setUp(FloorBenchmark shared) {
-            int id = shared.threadIds.getAndIncrement() % MAX_THREADS;
-            atomic = shared.ownAtomics[id];
-            offset = STRIDE_BYTES * (id + 1);
+            int word = 1 + shared.threadIds.getAndIncrement() % MAX_THREADS;
+            index = (word + 1) * STRIDE_LONGS;
+            offset = (word + 1) * STRIDE_BYTES;
         }
     }
 
     @Benchmark
     public boolean atomicCasShared() {
-        long v = sharedAtomic.get();
-        return sharedAtomic.compareAndSet(v, v + 1);
+        long v = atomics.get(STRIDE_LONGS);
+        return atomics.compareAndSet(STRIDE_LONGS, v, v + 1);
     }
 
     @Benchmark
     public boolean segmentCasShared() {
-        long v = (long) LONG.getVolatile(words, 0L);
-        return LONG.compareAndSet(words, 0L, v, v + 1);
+        long v = (long) LONG.getVolatile(words, STRIDE_BYTES);
+        return LONG.compareAndSet(words, STRIDE_BYTES, v, v + 1);
     }
 
     @Benchmark
     public boolean atomicCasDistinct(PerThread t) {
-        long v = t.atomic.get();
-        return t.atomic.compareAndSet(v, v + 1);
+        long v = atomics.get(t.index);
+        return atomics.compareAndSet(t.index, v, v + 1);
     }
 
     @Benchmark

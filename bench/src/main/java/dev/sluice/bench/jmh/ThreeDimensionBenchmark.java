@@ -1,6 +1,7 @@
 package dev.sluice.bench.jmh;
 
 import dev.sluice.bench.peers.KeyedLimiter;
+import dev.sluice.bench.workload.GatewayInput;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,48 +16,46 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * A gateway request: user, tenant and tool, all three charged, 1,000 users in 10 tenants over 5 tools,
- * admitted path ({@link Workloads#THREE_DIMENSION}). Sluice takes the raw identities ({@code check(user, tenant, tool, now, into)}: it normalises
- * them and builds its keys); the peers get three pre-built keys and look each one up.
+ * admitted path ({@link Workloads#THREE_DIMENSION}). The three identities are decoded from the request's bytes
+ * into new strings in the benchmark method ({@link GatewayInput}); Sluice takes them as they are
+ * ({@code check(user, tenant, tool, now, into)}: it normalises them and builds its keys), the peers build
+ * {@code "user:" + user}, {@code "tenant:" + tenant} and {@code "tool:" + tool} and look each one up. The
+ * {@code baseline} row decodes the same three strings and only consumes them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Workloads.JVM_NATIVE, Workloads.JVM_AGRONA, "-Xms2g", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {Workloads.JVM_NATIVE, Workloads.JVM_AGRONA, "-XX:+AlwaysPreTouch", "-Xms2g", "-Xmx2g"})
 public class ThreeDimensionBenchmark {
     private static final int USERS = 1000;
     private static final int TENANTS = 10;
 
-    @Param({"sluice-fixed", "sluice-sliding", "sluice-token", "onheap-fixed", "onheap-sliding", "onheap-token",
-            "bucket4j", "resilience4j", "guava", "agrona-fixed"})
+    @Param({"baseline", "sluice-fixed", "sluice-sliding", "sluice-token", "onheap-fixed", "onheap-sliding",
+            "onheap-token", "bucket4j", "resilience4j", "guava", "agrona-fixed"})
     public String impl;
 
     private KeyedLimiter limiter;
     private KeyedLimiter.Handle handle;
-    private final String[] users = new String[USERS];
-    private final String[] tenants = new String[USERS];
-    private final String[] tools = new String[USERS];
-    private final String[] userKeys = new String[USERS];
-    private final String[] tenantKeys = new String[USERS];
-    private final String[] toolKeys = new String[USERS];
+    private GatewayInput users;
+    private final byte[][] tenants = new byte[USERS][];
+    private final byte[][] tools = new byte[USERS][];
     private int next;
     private long nowNanos;
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp(Blackhole sink) {
         limiter = Workloads.synthetic(impl, Workloads.THREE_DIMENSION, true, 3L * USERS);
-        handle = limiter.handle();
+        handle = Workloads.handle(limiter, sink);
+        users = GatewayInput.ofFirstUsers(USERS);
         for (int i = 0; i < USERS; i++) {
-            users[i] = "user-" + i + "@example.com";
-            tenants[i] = "tenant-" + (i % TENANTS);
-            tools[i] = Workloads.TOOLS.get(i % Workloads.TOOLS.size());
-            userKeys[i] = "user:" + users[i];
-            tenantKeys[i] = "tenant:" + tenants[i];
-            toolKeys[i] = "tool:" + tools[i];
+            tenants[i] = GatewayInput.tenant(i % TENANTS);
+            tools[i] = GatewayInput.ascii(Workloads.TOOLS.get(i % Workloads.TOOLS.size()));
         }
         nowNanos = Workloads.START_NANOS;
     }
@@ -77,6 +76,7 @@ public class ThreeDimensionBenchmark {
         int i = next;
         next = i + 1 == USERS ? 0 : i + 1;
         nowNanos += Workloads.THREE_DIMENSION_STEP_NANOS;
-        return handle.tryAcquire3(users[i], tenants[i], tools[i], userKeys[i], tenantKeys[i], toolKeys[i], nowNanos);
+        return handle.tryAcquire3(users.user(i), GatewayInput.decode(tenants[i]), GatewayInput.decode(tools[i]),
+                nowNanos);
     }
 }

@@ -6,6 +6,7 @@ import dev.sluice.bench.peers.KeyedLimiters;
 import dev.sluice.bench.peers.LimitSpec;
 import dev.sluice.bench.peers.TimeMode;
 import java.util.List;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The workloads' shared numbers, chosen so that every implementation takes the same branch.
@@ -46,6 +47,12 @@ final class Workloads {
     private Workloads() {
     }
 
+    /**
+     * The {@code impl} of the row every other row is read against: it decodes the same identities and hands
+     * them to a {@link Blackhole}, nothing else, so a row's figure minus this one is what the limiter costs.
+     */
+    static final String BASELINE = "baseline";
+
     static KeyedLimiter synthetic(String implId, boolean allowedPath, long expectedKeys) {
         return synthetic(implId, allowedPath ? ALLOWED : BLOCKED, allowedPath, expectedKeys);
     }
@@ -55,12 +62,56 @@ final class Workloads {
      * @param allowedPath whether the system-clock peers should admit (unreachable limit) or refuse (1/h)
      */
     static KeyedLimiter synthetic(String implId, LimitSpec spec, boolean allowedPath, long expectedKeys) {
+        if (implId.equals(BASELINE)) {
+            return new Baseline();
+        }
         Impl impl = Impl.of(implId);
         LimitSpec effective = spec;
         if (!impl.acceptsSyntheticTime()) {
             effective = allowedPath ? UNREACHABLE : BLOCKED;
         }
         return KeyedLimiters.create(impl, effective, TimeMode.SYNTHETIC, expectedKeys, TOOLS);
+    }
+
+    /** @return {@code implId}'s limiter on the system clock, or the baseline */
+    static KeyedLimiter real(String implId, LimitSpec spec, long expectedKeys) {
+        if (implId.equals(BASELINE)) {
+            return new Baseline();
+        }
+        return KeyedLimiters.create(Impl.of(implId), spec, TimeMode.REAL, expectedKeys, TOOLS);
+    }
+
+    /**
+     * @param sink the calling thread's blackhole, which the baseline hands the identities to
+     * @return a handle for the calling thread
+     */
+    static KeyedLimiter.Handle handle(KeyedLimiter limiter, Blackhole sink) {
+        return limiter instanceof Baseline ? new Baseline.Sink(sink) : limiter.handle();
+    }
+
+    /** The baseline row's "limiter": see {@link #BASELINE}. */
+    private static final class Baseline implements KeyedLimiter {
+        @Override
+        public Handle handle() {
+            throw new UnsupportedOperationException("the baseline needs the thread's Blackhole: Workloads.handle");
+        }
+
+        /** Consumes the decoded identities and decides nothing. */
+        private record Sink(Blackhole blackhole) implements Handle {
+            @Override
+            public boolean tryAcquire(String user, long nowNanos) {
+                blackhole.consume(user);
+                return true;
+            }
+
+            @Override
+            public boolean tryAcquire3(String user, String tenant, String tool, long nowNanos) {
+                blackhole.consume(user);
+                blackhole.consume(tenant);
+                blackhole.consume(tool);
+                return true;
+            }
+        }
     }
 
     /** Fails the trial when Sluice failed open instead of deciding: such a run would measure the failure path. */

@@ -1,8 +1,11 @@
 package dev.sluice.bench.peers;
 
 /**
- * One rate-limit decision per request, keyed by a string: the common face that Sluice and its peers wear in
- * the benchmarks, so that every implementation runs the same workload on the same keys.
+ * One rate-limit decision per request, for the identities a gateway decoded from it: the common face that
+ * Sluice and its peers wear in the benchmarks, so that every implementation runs the same workload on the same
+ * identities. Each implementation builds its own keys from them, as it would in production: Sluice its
+ * dimension keys, the map-based peers {@code "user:" + user} and so on, so building keys is part of what is
+ * measured.
  *
  * <p>Implementations built for {@link TimeMode#SYNTHETIC} read time from the {@code nowNanos} argument (or a
  * clock the caller advances) and must be driven by one thread; those built for {@link TimeMode#REAL} ignore
@@ -16,22 +19,21 @@ public interface KeyedLimiter extends AutoCloseable {
      */
     interface Handle {
         /**
-         * Charges one request to {@code key}.
+         * Charges one request to its user.
          *
-         * @param key the key, e.g. {@code user:u42}
+         * @param user the user's id as the request carried it, e.g. {@code user-000000042@example-corp.co.uk}
          * @param nowNanos the request's time for synthetic-time implementations
          * @return true when admitted
          */
-        boolean tryAcquire(String key, long nowNanos);
+        boolean tryAcquire(String user, long nowNanos);
 
         /**
-         * Charges one request to three dimensions, each evaluated and charged even when another refuses.
-         * Sluice builds its own keys from the raw identities; peers look up the pre-built keys.
+         * Charges one request to three dimensions, user, tenant and tool, each evaluated and charged even when
+         * another refuses.
          *
          * @return true when every dimension admitted
          */
-        boolean tryAcquire3(String user, String tenant, String tool, String userKey, String tenantKey,
-                String toolKey, long nowNanos);
+        boolean tryAcquire3(String user, String tenant, String tool, long nowNanos);
     }
 
     /** @return a new per-thread handle */

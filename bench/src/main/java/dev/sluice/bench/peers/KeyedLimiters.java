@@ -16,8 +16,10 @@ import org.agrona.collections.Object2LongHashMap;
 /**
  * Builds each {@link Impl} as a {@link KeyedLimiter}. Every key of one limiter gets the same {@link LimitSpec};
  * the Sluice variants configure {@code by_user}, {@code by_tenant} and {@code by_tool} (for {@code tools})
- * with it, and the peers keep one object per key in a {@link ConcurrentHashMap}, looked up with {@code get}
- * first and created with {@code computeIfAbsent} on a miss, as their users write it.
+ * with it and take the identities as they are; the peers build a key string per dimension from them
+ * ({@code "user:" + user}, {@code "tenant:" + tenant}, {@code "tool:" + tool}) and keep one object per key in a
+ * {@link ConcurrentHashMap}, looked up with {@code get} first and created with {@code computeIfAbsent} on a miss,
+ * as their users write it (Agrona: one packed {@code long} per key in its own map).
  */
 public final class KeyedLimiters {
     private KeyedLimiters() {
@@ -43,14 +45,24 @@ public final class KeyedLimiters {
         };
     }
 
-    /** Peers without their own three-dimension form charge three keys. */
-    private abstract static class SimpleHandle implements KeyedLimiter.Handle {
+    /**
+     * A peer keyed by strings: it builds a key per dimension from the request's identities, as code in front of
+     * a map of limiters writes it ({@code "user:" + user}), and charges each key.
+     */
+    private abstract static class KeyBuildingHandle implements KeyedLimiter.Handle {
+        /** Charges one request to {@code key}; true when admitted. */
+        abstract boolean acquire(String key, long nowNanos);
+
         @Override
-        public boolean tryAcquire3(String user, String tenant, String tool, String userKey, String tenantKey,
-                String toolKey, long nowNanos) {
-            boolean u = tryAcquire(userKey, nowNanos);
-            boolean t = tryAcquire(tenantKey, nowNanos);
-            boolean x = tryAcquire(toolKey, nowNanos);
+        public final boolean tryAcquire(String user, long nowNanos) {
+            return acquire("user:" + user, nowNanos);
+        }
+
+        @Override
+        public final boolean tryAcquire3(String user, String tenant, String tool, long nowNanos) {
+            boolean u = acquire("user:" + user, nowNanos);
+            boolean t = acquire("tenant:" + tenant, nowNanos);
+            boolean x = acquire("tool:" + tool, nowNanos);
             return u & t & x;
         }
     }
@@ -78,26 +90,24 @@ public final class KeyedLimiters {
             if (synthetic) {
                 return new Handle() {
                     @Override
-                    public boolean tryAcquire(String key, long nowNanos) {
-                        return limiter.check(key, null, null, nowNanos, d);
+                    public boolean tryAcquire(String user, long nowNanos) {
+                        return limiter.check(user, null, null, nowNanos, d);
                     }
 
                     @Override
-                    public boolean tryAcquire3(String user, String tenant, String tool, String userKey,
-                            String tenantKey, String toolKey, long nowNanos) {
+                    public boolean tryAcquire3(String user, String tenant, String tool, long nowNanos) {
                         return limiter.check(user, tenant, tool, nowNanos, d);
                     }
                 };
             }
             return new Handle() {
                 @Override
-                public boolean tryAcquire(String key, long nowNanos) {
-                    return limiter.check(key, null, null, d);
+                public boolean tryAcquire(String user, long nowNanos) {
+                    return limiter.check(user, null, null, d);
                 }
 
                 @Override
-                public boolean tryAcquire3(String user, String tenant, String tool, String userKey,
-                        String tenantKey, String toolKey, long nowNanos) {
+                public boolean tryAcquire3(String user, String tenant, String tool, long nowNanos) {
                     return limiter.check(user, tenant, tool, d);
                 }
             };
@@ -147,9 +157,9 @@ public final class KeyedLimiters {
         @Override
         public Handle handle() {
             OnHeapLimiter.Result result = new OnHeapLimiter.Result();
-            return new SimpleHandle() {
+            return new KeyBuildingHandle() {
                 @Override
-                public boolean tryAcquire(String key, long nowNanos) {
+                boolean acquire(String key, long nowNanos) {
                     return limiter.acquire(key, limit, windowNanos, synthetic ? nowNanos : System.nanoTime(), result);
                 }
             };
@@ -197,9 +207,9 @@ public final class KeyedLimiters {
 
         @Override
         public Handle handle() {
-            return new SimpleHandle() {
+            return new KeyBuildingHandle() {
                 @Override
-                public boolean tryAcquire(String key, long nowNanos) {
+                boolean acquire(String key, long nowNanos) {
                     if (meter != null) {
                         meter.nowNanos = nowNanos;
                     }
@@ -233,9 +243,9 @@ public final class KeyedLimiters {
 
         @Override
         public Handle handle() {
-            return new SimpleHandle() {
+            return new KeyBuildingHandle() {
                 @Override
-                public boolean tryAcquire(String key, long nowNanos) {
+                boolean acquire(String key, long nowNanos) {
                     AtomicRateLimiter limiter = limiters.get(key);
                     if (limiter == null) {
                         limiter = limiters.computeIfAbsent(key, k -> new AtomicRateLimiter(k, config));
@@ -262,9 +272,9 @@ public final class KeyedLimiters {
 
         @Override
         public Handle handle() {
-            return new SimpleHandle() {
+            return new KeyBuildingHandle() {
                 @Override
-                public boolean tryAcquire(String key, long nowNanos) {
+                boolean acquire(String key, long nowNanos) {
                     RateLimiter limiter = limiters.get(key);
                     if (limiter == null) {
                         limiter = limiters.computeIfAbsent(key, k -> RateLimiter.create(permitsPerSecond));
@@ -304,9 +314,9 @@ public final class KeyedLimiters {
 
         @Override
         public Handle handle() {
-            return new SimpleHandle() {
+            return new KeyBuildingHandle() {
                 @Override
-                public boolean tryAcquire(String key, long nowNanos) {
+                boolean acquire(String key, long nowNanos) {
                     long nowMillis = (synthetic ? nowNanos : System.nanoTime()) / 1_000_000;
                     long packed = states.getValue(key);
                     long start = packed >>> COUNT_BITS;

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /** The floor: read a MemorySegment word and CAS it to the next value, as every store transition does. */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+AlwaysPreTouch", "-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class RawCasBenchmark {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+AlwaysPreTouch", "-Xms1g", "-Xmx1g"})
 @State(Scope.Benchmark)
 public class StoreAcquireBenchmark {
     @Param({"FIXED_WINDOW", "TOKEN_BUCKET", "SLIDING_WINDOW_LOG"})

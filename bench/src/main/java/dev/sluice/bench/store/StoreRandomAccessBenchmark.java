@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+AlwaysPreTouch", "-Xms2g", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class StoreRandomAccessBenchmark {
     @Param({"FIXED_WINDOW", "TOKEN_BUCKET"})

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.Algorithm;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OnHeapLimiterTest {
     private static final long SECOND = 1_000_000_000L;
+    private static final long MILLI = 1_000_000L;
     private final OnHeapLimiter.Result out = new OnHeapLimiter.Result();
 
     @Test
@@ -16,8 +19,11 @@ class OnHeapLimiterTest {
         OnHeapLimiter limiter = new OnHeapLimiter(Algorithm.FIXED_WINDOW, 16);
         for (int i = 0; i < 3; i++) {
             assertTrue(limiter.acquire("k", 3, SECOND, 1000 + i, out));
+            assertEquals(2 - i, out.remaining);
+            assertEquals(SECOND - i, out.resetAfterNanos);
         }
         assertFalse(limiter.acquire("k", 3, SECOND, 1003, out));
+        assertEquals(0, out.remaining);
         assertEquals(SECOND - 3, out.retryAfterNanos);
         assertTrue(limiter.acquire("k", 3, SECOND, 1000 + SECOND, out));
     }
@@ -34,13 +40,38 @@ class OnHeapLimiterTest {
     }
 
     @Test
-    void tokenBucketRefillsWhenPolledOften() {
+    void tokenBucketAdmitsItsBurstThenOneRequestPerEmissionInterval() {
+        // 30 per minute: a burst of 30, then one token every 2 s (the emission interval, window / limit).
         OnHeapLimiter limiter = new OnHeapLimiter(Algorithm.TOKEN_BUCKET, 16);
         long minute = 60 * SECOND;
-        int admitted = 0;
-        for (long t = 0; t < minute; t += 1_000_000) {
-            admitted += limiter.acquire("k", 30, minute, SECOND + t, out) ? 1 : 0;
+        List<Long> admittedAt = new ArrayList<>();
+        for (long t = 0; t < minute; t += MILLI) {
+            if (limiter.acquire("k", 30, minute, SECOND + t, out)) {
+                admittedAt.add(t);
+            }
         }
-        assertTrue(admitted >= 59 && admitted <= 61, "admitted " + admitted);
+        List<Long> expected = new ArrayList<>();
+        for (long i = 0; i < 30; i++) {
+            expected.add(i * MILLI);
+        }
+        for (long t = 2 * SECOND; t < minute; t += 2 * SECOND) {
+            expected.add(t);
+        }
+        assertEquals(expected, admittedAt);
+        assertEquals(59, admittedAt.size());
+    }
+
+    @Test
+    void tokenBucketRefusalSaysWhenTheNextTokenComes() {
+        OnHeapLimiter limiter = new OnHeapLimiter(Algorithm.TOKEN_BUCKET, 16);
+        long minute = 60 * SECOND;
+        for (int i = 0; i < 30; i++) {
+            assertTrue(limiter.acquire("k", 30, minute, SECOND, out));
+        }
+        assertEquals(0, out.remaining);
+        assertEquals(minute, out.resetAfterNanos);
+        assertFalse(limiter.acquire("k", 30, minute, SECOND + MILLI, out));
+        assertEquals(2 * SECOND - MILLI, out.retryAfterNanos);
+        assertEquals(minute - MILLI, out.resetAfterNanos);
     }
 }
