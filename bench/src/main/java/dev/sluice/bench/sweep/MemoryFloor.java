@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
  * The memory floor of a keyspace size: one dependent random read over a table of as many bytes as the store's
  * tables take for that many keys. No keyed structure can answer a request for a random key of a keyspace that
  * size faster than memory answers one read of a random place in it, so a row's time divided by the floor's says
- * how close to the memory it runs; a hash table lookup reads at least two places (an index slot, then the
- * record), so a ratio near 2 at the large sizes is the best to expect.
+ * how close to the memory it runs; the store reads one slot per key, so a ratio near 1 at the large sizes is
+ * the best to expect.
  *
  * <p>The table is cut into {@link #ELEMENT_BYTES}-byte elements, one cache line each, linked into a single
  * random cycle that visits every element once: the first {@code long} of an element is the byte offset of the
