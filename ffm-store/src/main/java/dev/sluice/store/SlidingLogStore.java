@@ -11,6 +11,13 @@ import java.lang.foreign.MemorySegment;
  * <p>Thread-safe; {@code acquire} never blocks, never allocates and never takes a lock.
  */
 public final class SlidingLogStore extends KeyedStore {
+    /** Outcomes of one update attempt on a found slot. */
+    private static final int ALLOWED = 0;
+    private static final int BLOCKED = 1;
+    private static final int RETRY = 2;
+    /** What admissionAge returns for an admission whose time is still being written. */
+    private static final long IN_FLIGHT = Long.MIN_VALUE;
+
     private final RingSlabs rings;
 
     SlidingLogStore(Builder builder, Arena arena, RingSlabs rings) {
@@ -39,10 +46,6 @@ public final class SlidingLogStore extends KeyedStore {
             }
         }
     }
-
-    private static final int ALLOWED = 0;
-    private static final int BLOCKED = 1;
-    private static final int RETRY = 2;
 
     private int update(long handle, long hi, long permits, long limit, long windowNanos, long now, AcquireResult out) {
         long offset = SlotTable.offsetOf(handle);
@@ -154,9 +157,6 @@ public final class SlidingLogStore extends KeyedStore {
         }
         return inserted;
     }
-
-    /** What admissionAge returns for an admission whose time is still being written. */
-    private static final long IN_FLIGHT = Long.MIN_VALUE;
 
     /** Age of admission {@code m} at {@code now}; IN_FLIGHT while its write is in flight, Long.MAX_VALUE if overwritten or ANCIENT. */
     private static long admissionAge(MemorySegment ring, long ringBase, long limit, long m, long now) {
