@@ -1,5 +1,8 @@
 package dev.sluice.store;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
@@ -33,8 +36,11 @@ import java.util.SplittableRandom;
  *   limiter whose fingerprints never leave memory.
  *
  * SPEED
- *   One pass over the characters, eight units per round, two independent multiply chains; no copy of the
- *   key is made.
+ *   One pass over the characters, eight units per round, two independent multiply chains. Two entry points
+ *   compute the same function: of(seed, String, ...) reads the String a unit at a time, no copy made; a
+ *   StoreBatch first copies the units into its scratch array (String.getChars, a vectorised copy) and
+ *   reads them four at a time as little-endian words, which is the packing above, with the eight units
+ *   after the key zeroed as the padding.
  */
 /**
  * Fingerprints keys for one store: a keyed 128-bit hash of the key's UTF-16 code units under a caller's seed.
@@ -43,6 +49,10 @@ import java.util.SplittableRandom;
  */
 public final class Fingerprint {
     private static final long C = 0x9E37_79B9_7F4A_7C15L;
+    /** Four UTF-16 units as one word, the first in the low bits, whatever the platform's byte order. */
+    private static final ValueLayout.OfLong FOUR_UNITS = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Units of zero padding {@link #of(long, MemorySegment, int, long[], int)} reads after a key. */
+    static final int PADDING_UNITS = 8;
 
     private final long k0;
     private final long k1;
@@ -112,6 +122,30 @@ public final class Fingerprint {
                 w1 |= unit << (shift - 64);
             }
         }
+        a = mum(w0 ^ a, w1 ^ k1);
+        b = mum(w0 ^ k2, w1 ^ b);
+        lo[index] = mum(b ^ k1, a ^ k3 ^ length * C);
+        return mum(a ^ k3, b ^ length ^ k0);
+    }
+
+    /**
+     * The same function as {@link #of(long, String, long[], int)}, over units already copied into memory:
+     * {@code units} holds the key's {@code length} UTF-16 units from offset 0, followed by
+     * {@link #PADDING_UNITS} zero units.
+     */
+    long of(long seed, MemorySegment units, int length, long[] lo, int index) {
+        long a = seed ^ k0;
+        long b = seed ^ k1 ^ C;
+        long end = 2L * length;
+        long offset = 0;
+        for (; end - offset > 16; offset += 16) {
+            long w0 = units.get(FOUR_UNITS, offset);
+            long w1 = units.get(FOUR_UNITS, offset + 8);
+            a = mum(w0 ^ a, w1 ^ k1);
+            b = mum(w0 ^ k2, w1 ^ b);
+        }
+        long w0 = units.get(FOUR_UNITS, offset);
+        long w1 = units.get(FOUR_UNITS, offset + 8);
         a = mum(w0 ^ a, w1 ^ k1);
         b = mum(w0 ^ k2, w1 ^ b);
         lo[index] = mum(b ^ k1, a ^ k3 ^ length * C);

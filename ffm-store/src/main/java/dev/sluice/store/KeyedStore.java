@@ -156,11 +156,14 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
         try {
             reclaimer.pace(nowNanos);
-            long seen = 0;
-            for (int i = 0; i < size; i++) {
-                seen ^= table.touch(batch.lo[i]);
+            if (size > 1) {
+                // One read of each home slot before any is decided: their cache misses overlap.
+                long seen = 0;
+                for (int i = 0; i < size; i++) {
+                    seen ^= table.touch(batch.lo[i]);
+                }
+                batch.touched = seen;
             }
-            batch.touched = seen;
             for (int i = 0; i < size; i++) {
                 admit(batch.hi[i], batch.lo[i], batch.permits[i], batch.limits[i], batch.windows[i], nowNanos,
                         batch.results[i]);

@@ -1,5 +1,8 @@
 package dev.sluice.store;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The requests of one gateway request for {@link KeyedStore#acquire(StoreBatch, long)}: any number of keys,
  * each with its cost, limit and window, and a result for each. Reused from request to request; it grows only
@@ -8,6 +11,9 @@ package dev.sluice.store;
  * <p>Not thread-safe: a batch belongs to one request at a time.
  */
 public final class StoreBatch {
+    /** Keys longer than this are fingerprinted straight from the String, so the scratch stays small. */
+    static final int SCRATCH_UNITS = 256;
+
     long[] hi = new long[4];
     long[] lo = new long[4];
     long[] permits = new long[4];
@@ -17,6 +23,9 @@ public final class StoreBatch {
     /** What the first pass read; kept so that the reads are not optimised away. */
     long touched;
     private int size;
+    /** A key's units are copied here to be fingerprinted a word at a time ({@link Fingerprint}). */
+    private final char[] units = new char[SCRATCH_UNITS + Fingerprint.PADDING_UNITS];
+    private final MemorySegment unitView = MemorySegment.ofArray(units);
 
     /** Creates an empty batch. */
     public StoreBatch() {
@@ -41,7 +50,15 @@ public final class StoreBatch {
      */
     public int add(Fingerprint fingerprint, long seed, String key, long permits, long limit, long windowNanos) {
         int i = grow();
-        hi[i] = fingerprint.of(seed, key, lo, i);
+        int length = key.length();
+        if (length <= SCRATCH_UNITS) {
+            key.getChars(0, length, units, 0);
+            unitView.set(ValueLayout.JAVA_LONG_UNALIGNED, 2L * length, 0L);
+            unitView.set(ValueLayout.JAVA_LONG_UNALIGNED, 2L * length + 8, 0L);
+            hi[i] = fingerprint.of(seed, unitView, length, lo, i);
+        } else {
+            hi[i] = fingerprint.of(seed, key, lo, i);
+        }
         this.permits[i] = permits;
         limits[i] = limit;
         windows[i] = windowNanos;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The keyed fingerprint: a function of the characters and the seed only, and no collisions in practice. */
@@ -42,6 +43,33 @@ class FingerprintTest {
                 assertTrue(seen.add(hi + ":" + lo[0]) || k.isEmpty() && tail.isEmpty(), "collision at \"" + k + "\"");
             }
             key.append((char) ('a' + length % 26));
+        }
+    }
+
+    /**
+     * A batch copies short keys into its scratch and reads them a word at a time; long keys are read from the
+     * String. Both must give the String path's fingerprint for every length around the rounds and the
+     * scratch's end, Latin-1 or not, and a reused scratch must not leak an earlier, longer key's units.
+     */
+    @Test
+    void aBatchFingerprintsExactlyAsTheStringPath() {
+        long seed = Long.getLong("sluice.seed", System.nanoTime());
+        SplittableRandom random = new SplittableRandom(seed);
+        Fingerprint f = Fingerprint.seeded(seed);
+        StoreBatch batch = new StoreBatch();
+        for (int trial = 0; trial < 2_000; trial++) {
+            int length = trial < StoreBatch.SCRATCH_UNITS + 20 ? trial : random.nextInt(2_000);
+            char[] units = new char[length];
+            boolean latin1 = random.nextBoolean();
+            for (int i = 0; i < length; i++) {
+                units[i] = (char) (latin1 ? random.nextInt(256) : random.nextInt(0x10000));
+            }
+            String key = new String(units);
+            long keySeed = random.nextLong();
+            long hi = f.of(keySeed, key, lo, 0);
+            int i = batch.clear().add(f, keySeed, key, 1, 1, 1);
+            assertEquals(hi, batch.hi[i], "seed=" + seed + " length=" + length);
+            assertEquals(lo[0], batch.lo[i], "seed=" + seed + " length=" + length);
         }
     }
 
