@@ -3,5 +3,7 @@
  * nothing of users, tenants, headers or configuration.
  */
 module dev.sluice.store {
+    requires jdk.jfr;
+
     exports dev.sluice.store;
 }

@@ -208,7 +208,14 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
     }
 
     final boolean tableFull(AcquireResult out) {
-        tableFull.incrementAndGet();
+        long refusals = tableFull.incrementAndGet();
+        TableFullEvent event = new TableFullEvent();
+        if (event.shouldCommit()) {
+            event.liveKeys = table.size();
+            event.capacity = table.maxKeys;
+            event.refusals = refusals;
+            event.commit();
+        }
         out.set(AcquireResult.TABLE_FULL, 0, 0, 0);
         return false;
     }
@@ -281,7 +288,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
             throw closedException(null);
         }
         try {
-            return reclaimer.sweepAll(nowNanos, nowNanos);
+            return reclaimer.sweepAllExplicitly(nowNanos);
         } catch (IllegalStateException e) {
             throw closedOr(e);
         }

@@ -92,14 +92,48 @@ final class Reclaimer {
         if (!due.compareAndSet(when, now + stepNanos)) {
             return;
         }
-        if (when != Long.MIN_VALUE && now - when > CATCH_UP_NANOS) {
+        if (when == Long.MIN_VALUE) {
+            return;
+        }
+        ReclaimEvent event = new ReclaimEvent();
+        event.begin();
+        long reclaimed;
+        long slots;
+        String kind;
+        if (now - when > CATCH_UP_NANOS) {
             // Every state was written before `when` (a later request would have moved it), so its times are
             // read back near `when`: after an idle spell of any length, even a whole period of the truncated
             // clock, the sweep sees them as the old times they are.
-            sweepAll(when, now);
-        } else if (when != Long.MIN_VALUE) {
-            sweep(now, stepSlots);
+            reclaimed = sweepAll(when, now);
+            slots = table.tableSlots;
+            kind = ReclaimEvent.CATCH_UP;
+        } else {
+            reclaimed = sweep(now, stepSlots);
+            slots = stepSlots;
+            kind = ReclaimEvent.PACED;
         }
+        commit(event, kind, slots, reclaimed);
+    }
+
+    /** Records a sweep when a recording asked for {@link ReclaimEvent}; costs one check when none did. */
+    private void commit(ReclaimEvent event, String kind, long slots, long reclaimed) {
+        if (event.shouldCommit()) {
+            event.kind = kind;
+            event.slots = slots;
+            event.reclaimed = reclaimed;
+            event.liveKeys = table.size();
+            event.capacity = table.maxKeys;
+            event.commit();
+        }
+    }
+
+    /** {@link #sweepAll} for an explicit call, recorded as such. */
+    long sweepAllExplicitly(long now) {
+        ReclaimEvent event = new ReclaimEvent();
+        event.begin();
+        long reclaimed = sweepAll(now, now);
+        commit(event, ReclaimEvent.EXPLICIT, table.tableSlots, reclaimed);
+        return reclaimed;
     }
 
     /** The share of the sweep every new key does. */
@@ -109,14 +143,20 @@ final class Reclaimer {
 
     /** Makes room for a new key whose home slot is {@code home}: its window, then short shared steps. */
     void makeRoom(long home, long now) {
+        ReclaimEvent event = new ReclaimEvent();
+        event.begin();
         long offset = table.offset(home);
         int reclaimed = 0;
+        long slots = SlotLayout.PROBE_WINDOW;
         for (int i = 0; i < SlotLayout.PROBE_WINDOW; i++, offset += table.slotBytes) {
             reclaimed += visit(offset, now, now) ? 1 : 0;
         }
         for (int step = 0; step < FULL_STEPS && reclaimed == 0; step++) {
-            reclaimed = sweep(now, Math.min(FULL_STEP_SLOTS, table.tableSlots));
+            long stepSlots = Math.min(FULL_STEP_SLOTS, table.tableSlots);
+            reclaimed = sweep(now, stepSlots);
+            slots += stepSlots;
         }
+        commit(event, ReclaimEvent.ROOM, slots, reclaimed);
     }
 
     /** Sweeps the next {@code slots} slots of the shared cursor. @return keys reclaimed */
