@@ -138,14 +138,13 @@ public final class RateLimitedHttpServer implements AutoCloseable {
         return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/");
     }
 
-    /** Stops listening, lets the requests being answered finish, then releases the limiter. Idempotent. */
+    /**
+     * Stops listening and closes the connections, waits for the requests still being handled (so none checks a
+     * closed limiter), then releases the limiter. Idempotent.
+     */
     @Override
     public void close() {
-        try {
-            http.stop(0);
-        } catch (IllegalStateException alreadyStopped) {
-            // a second close
-        }
+        http.stop(0);
         requests.close();
         limiter.close();
     }

@@ -220,6 +220,14 @@ class RateLimitedHttpServerTest {
         server = null;
     }
 
+    @Test
+    void closingTwiceIsHarmless() throws Exception {
+        start(LimiterConfig.builder().byUser("1/m").build());
+        server.close();
+        server.close();
+        server = null;
+    }
+
     @Nested
     class CommandLine {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
