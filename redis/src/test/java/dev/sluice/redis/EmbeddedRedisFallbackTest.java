@@ -7,6 +7,8 @@ import dev.sluice.Algorithm;
 import dev.sluice.Decision;
 import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedisCluster;
+import dev.sluice.redis.testing.RedisServerBinary;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

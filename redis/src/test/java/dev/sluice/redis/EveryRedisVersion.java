@@ -1,5 +1,6 @@
 package dev.sluice.redis;
 
+import dev.sluice.redis.testing.RedisServerBinary;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.sluice.redis.RedisServerBinary#versions")
+@MethodSource("dev.sluice.redis.testing.RedisServerBinary#versions")
 @ExtendWith(EveryRedisVersion.NameTheServerOnFailure.class)
 @interface EveryRedisVersion {
 

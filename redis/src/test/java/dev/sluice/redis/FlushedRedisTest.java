@@ -1,5 +1,8 @@
 package dev.sluice.redis;
 
+import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.redis.testing.RedisServerBinary;
+import dev.sluice.redis.testing.RespClient;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;

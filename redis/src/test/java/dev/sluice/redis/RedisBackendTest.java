@@ -13,6 +13,7 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.spi.BackendProvider;
 import dev.sluice.spi.Batch;
 import java.util.List;

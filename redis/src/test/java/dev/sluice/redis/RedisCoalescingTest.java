@@ -7,6 +7,8 @@ import dev.sluice.Decision;
 import dev.sluice.FailMode;
 import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.redis.testing.RespClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

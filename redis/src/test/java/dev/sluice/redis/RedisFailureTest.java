@@ -12,6 +12,8 @@ import dev.sluice.FailMode;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.redis.testing.RespClient;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
 import io.lettuce.core.RedisCommandTimeoutException;

@@ -7,6 +7,8 @@ import dev.sluice.Decision;
 import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.redis.testing.RespClient;
 import dev.sluice.testkit.ModelBackend;
 import java.util.ArrayList;
 import java.util.List;

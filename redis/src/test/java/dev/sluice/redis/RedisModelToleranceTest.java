@@ -6,6 +6,7 @@ import dev.sluice.Algorithm;
 import dev.sluice.Dimension;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
+import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.spi.Batch;
 import dev.sluice.testkit.ModelBackend;
 import java.util.SplittableRandom;

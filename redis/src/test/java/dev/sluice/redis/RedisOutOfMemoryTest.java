@@ -8,6 +8,8 @@ import dev.sluice.Algorithm;
 import dev.sluice.Dimension;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
+import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.redis.testing.RespClient;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
 import java.time.Duration;

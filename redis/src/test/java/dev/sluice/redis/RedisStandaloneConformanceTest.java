@@ -3,6 +3,8 @@ package dev.sluice.redis;
 import dev.sluice.Clock;
 import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.redis.testing.RedisServerBinary;
 import dev.sluice.testkit.BackendConformanceKit;
 import java.util.List;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;

@@ -7,6 +7,7 @@ import dev.sluice.Decision;
 import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

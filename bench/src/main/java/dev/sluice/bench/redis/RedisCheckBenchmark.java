@@ -4,6 +4,7 @@ import dev.sluice.Algorithm;
 import dev.sluice.Decision;
 import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
+import dev.sluice.redis.testing.LocalRedis;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -59,14 +60,16 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * writes state. Callers: JMH threads, {@code -t 1}, {@code -t 8}, {@code -t 64}; all share one connection per
  * library, as both are meant to be used.
  *
- * <p>Each trial starts its own {@code redis-server} on a free loopback port ({@link LocalRedisServer}) and kills
- * that pid at the end. Round trips: {@code INFO commandstats} before and after the trial (warm-up included),
- * divided by the checks the benchmark counted; commands a script runs inside Redis cost no round trip and are
- * subtracted (Sluice's scripts call only the commands of {@link #SLUICE_SCRIPT_CALLS}; Bucket4j's scripts call
- * {@code SET NX PX} on a new key, or {@code GET} and, when it matches, {@code PSETEX}); Sluice's round trips per
- * check come from its backend's counters instead ({@link RoundTrips}). Where the CPU went: {@link TrialLoad}. The
- * result is printed at the end of the trial and, with {@code -jvmArgsAppend -Dsluice.bench.redis.stats=FILE},
- * appended to FILE as {@code impl,threads,mode,checks,round_trips_per_check,commands_per_check,
+ * <p>Each trial starts its own {@code redis-server} on a free loopback port ({@link LocalRedis}, the Redis tests'
+ * own launcher: the server on {@code PATH}, or the binary {@code -jvmArgsAppend -Dsluice.redis.server=<binary>}
+ * names) and kills that pid at the end; the trial's line names the server and its version. Round trips:
+ * {@code INFO commandstats} before and after the trial (warm-up included), divided by the checks the benchmark
+ * counted; commands a script runs inside Redis cost no round trip and are subtracted (Sluice's scripts call only
+ * the commands of {@link #SLUICE_SCRIPT_CALLS}; Bucket4j's scripts call {@code SET NX PX} on a new key, or
+ * {@code GET} and, when it matches, {@code PSETEX}); Sluice's round trips per check come from its backend's
+ * counters instead ({@link RoundTrips}). Where the CPU went: {@link TrialLoad}. The result is printed at the end
+ * of the trial and, with {@code -jvmArgsAppend -Dsluice.bench.redis.stats=FILE}, appended to FILE as
+ * {@code impl,threads,mode,checks,round_trips_per_check,commands_per_check,
  * server_cpu_us_per_check,client_cpu_us_per_check,server_busy,server_us_per_call}.
  *
  * <pre>
@@ -98,7 +101,7 @@ public class RedisCheckBenchmark {
         @Param("10000")
         public int keys;
 
-        LocalRedisServer server;
+        LocalRedis server;
         RateLimiter limiter;
         RedisClient client;
         StatefulRedisConnection<byte[], byte[]> connection;
@@ -116,7 +119,7 @@ public class RedisCheckBenchmark {
         public void open(BenchmarkParams params) {
             threads = Integer.toString(params.getThreads());
             mode = params.getMode().shortLabel();
-            server = LocalRedisServer.start();
+            server = LocalRedis.start();
             users = new String[keys];
             for (int i = 0; i < keys; i++) {
                 users[i] = "user-" + i;
@@ -192,8 +195,8 @@ public class RedisCheckBenchmark {
         }
 
         private void report(RoundTrips trips, TrialLoad load) {
-            System.out.printf(java.util.Locale.ROOT, "%n%s, %s threads, %s: %s%n%s, %s threads, %s: %s%n", impl, threads,
-                    mode, trips.describe(), impl, threads, mode, load.describe());
+            System.out.printf(java.util.Locale.ROOT, "%n%s, %s threads, %s, %s: %s%n%s, %s threads, %s: %s%n", impl,
+                    threads, mode, server.binary(), trips.describe(), impl, threads, mode, load.describe());
             String file = System.getProperty("sluice.bench.redis.stats");
             if (file == null || file.isBlank()) {
                 return;

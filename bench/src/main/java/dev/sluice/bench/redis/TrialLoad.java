@@ -1,5 +1,6 @@
 package dev.sluice.bench.redis;
 
+import dev.sluice.redis.testing.LocalRedis;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -23,7 +24,7 @@ record TrialLoad(long checks, long cpuMicros, long clientCpuMicros, long wallMic
     /** A reading: CPU times, per-command calls and microseconds, and when it was taken. */
     record Reading(long cpuMicros, long clientCpuMicros, Map<String, Long> calls, Map<String, Long> micros,
             long nanoTime) {
-        static Reading of(LocalRedisServer server) {
+        static Reading of(LocalRedis server) {
             long client = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean()).getProcessCpuTime() / 1000;
             return new Reading(server.cpuMicros(), client, server.commandCalls(), server.commandMicros(),

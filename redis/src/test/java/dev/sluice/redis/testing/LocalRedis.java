@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.redis.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,21 +11,26 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
- * A {@code redis-server} of the test's own on a free loopback port, from the {@link RedisServerBinary} the test
- * asks for ({@link RedisServerBinary#defaultServer()} unless it names one), ready once it answers PING, and
- * stopped by its process id, never by name. Nothing is persisted ({@code --save "" --appendonly no}); its
+ * A {@code redis-server} of the caller's own on a free loopback port, from the {@link RedisServerBinary} the
+ * caller asks for ({@link RedisServerBinary#defaultServer()} unless it names one), ready once it answers PING,
+ * and stopped by its process id, never by name. Nothing is persisted ({@code --save "" --appendonly no}); its
  * working files live in a temporary directory that {@link #close()} deletes. The same class runs a Sentinel:
- * the server in sentinel mode, with a configuration file of the test's.
+ * the server in sentinel mode, with a configuration file of the caller's.
+ *
+ * <p>Also an administration client that goes through no library under test: {@link #commandCalls()},
+ * {@link #commandMicros()} and {@link #cpuMicros()} read {@code INFO} over a plain socket ({@link RespClient}),
+ * which the Redis tests and the Redis benchmark count round trips and CPU time with.
  *
  * <p>Not thread-safe.
  */
-final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable {
     private static final long START_TIMEOUT_MILLIS = 15_000;
     private static final int START_ATTEMPTS = 5;
 
@@ -46,11 +51,11 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Starts a standalone server on a free port and waits until it answers PING. */
-    static LocalRedis start() {
+    public static LocalRedis start() {
         return start(RedisServerBinary.defaultServer(), List.of());
     }
 
-    static LocalRedis start(List<String> extraArgs) {
+    public static LocalRedis start(List<String> extraArgs) {
         return start(RedisServerBinary.defaultServer(), extraArgs);
     }
 
@@ -58,15 +63,15 @@ final class LocalRedis implements AutoCloseable {
      * Starts {@code binary} on a free port with {@code extraArgs}; another port is tried when one is taken
      * between choosing it and the server binding it.
      */
-    static LocalRedis start(RedisServerBinary binary, List<String> extraArgs) {
+    public static LocalRedis start(RedisServerBinary binary, List<String> extraArgs) {
         return startOnFreePort(false, port -> startOnPort(binary, port, extraArgs));
     }
 
-    static LocalRedis startOnPort(int port, List<String> extraArgs) {
+    public static LocalRedis startOnPort(int port, List<String> extraArgs) {
         return startOnPort(RedisServerBinary.defaultServer(), port, extraArgs);
     }
 
-    static LocalRedis startOnPort(RedisServerBinary binary, int port, List<String> extraArgs) {
+    public static LocalRedis startOnPort(RedisServerBinary binary, int port, List<String> extraArgs) {
         LocalRedis redis = new LocalRedis(binary, port, tempDir(port), extraArgs, null);
         redis.launchOrClean();
         return redis;
@@ -76,7 +81,7 @@ final class LocalRedis implements AutoCloseable {
      * Starts {@code binary} in sentinel mode on a free port: {@code config} is written to its configuration file
      * (Sentinel rewrites that file as it learns the topology) after {@code port <port>}.
      */
-    static LocalRedis startSentinel(RedisServerBinary binary, String config) {
+    public static LocalRedis startSentinel(RedisServerBinary binary, String config) {
         return startOnFreePort(false, port -> {
             Path dir = tempDir(port);
             Path file = dir.resolve("sentinel.conf");
@@ -93,7 +98,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Runs {@code start} on free ports (with their Cluster bus port, when {@code withBus}) until one binds. */
-    static LocalRedis startOnFreePort(boolean withBus, IntFunction<LocalRedis> start) {
+    public static LocalRedis startOnFreePort(boolean withBus, IntFunction<LocalRedis> start) {
         RuntimeException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             try {
@@ -105,24 +110,32 @@ final class LocalRedis implements AutoCloseable {
         throw last;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    RedisServerBinary binary() {
+    /** @return the server's process id, while it runs */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(binary + " on port " + port + " is not running");
+        }
+        return process.pid();
+    }
+
+    public RedisServerBinary binary() {
         return binary;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
-    RespClient client() {
+    public RespClient client() {
         return new RespClient(port);
     }
 
     /** Kills the server (SIGKILL to its pid, as a crash would) and waits for it to exit. */
-    void stop() {
+    public void stop() {
         if (process != null) {
             process.destroyForcibly();
             try {
@@ -135,12 +148,12 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Freezes the server (SIGSTOP to its pid): connections stay open and nothing is answered. */
-    void suspend() {
+    public void suspend() {
         signal("-STOP");
     }
 
     /** Lets a suspended server run again (SIGCONT to its pid). */
-    void resume() {
+    public void resume() {
         signal("-CONT");
     }
 
@@ -169,7 +182,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Starts the server again on the same port (empty: nothing was persisted). */
-    void restart() {
+    public void restart() {
         stop();
         launch();
     }
@@ -181,7 +194,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** @return the server's log so far, for failure messages */
-    String log() {
+    public String log() {
         try {
             Path log = dir.resolve("redis.log");
             return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout.log"));
@@ -249,7 +262,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** The port was free when chosen and taken by the time the server bound it. */
-    static final class PortTakenException extends IllegalStateException {
+    public static final class PortTakenException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         PortTakenException(int port, String log) {
@@ -260,7 +273,7 @@ final class LocalRedis implements AutoCloseable {
     /**
      * A loopback port nobody listens on; with {@code withBus}, port + 10000 (a Cluster node's bus) too.
      */
-    static int freePort(boolean withBus) {
+    public static int freePort(boolean withBus) {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = withBus ? ThreadLocalRandom.current().nextInt(20_000, 30_000) : 0;
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -277,7 +290,7 @@ final class LocalRedis implements AutoCloseable {
         throw new IllegalStateException("no free loopback port");
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -298,15 +311,50 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** @return {@code INFO commandstats} as command name → calls, e.g. {@code evalsha → 12} */
-    static Map<String, Long> commandCalls(RespClient c) {
-        Map<String, Long> calls = new java.util.TreeMap<>();
-        for (String line : ((String) c.call("INFO", "commandstats")).split("\r\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                int at = line.indexOf("calls=") + "calls=".length();
-                calls.put(name, Long.parseLong(line.substring(at, line.indexOf(',', at))));
+    public Map<String, Long> commandCalls() {
+        try (RespClient c = client()) {
+            return commandCalls(c);
+        }
+    }
+
+    /** @return {@code INFO commandstats} as command name → microseconds Redis spent in it, e.g. {@code evalsha → 96} */
+    public Map<String, Long> commandMicros() {
+        try (RespClient c = client()) {
+            return commandStat(c, "usec");
+        }
+    }
+
+    /** @return the CPU time the server has used since it started ({@code INFO cpu}: user + system), in µs */
+    public long cpuMicros() {
+        double seconds = 0;
+        try (RespClient c = client()) {
+            for (String line : c.string("INFO", "cpu").split("\r\n")) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1));
+                }
             }
         }
-        return calls;
+        return Math.round(seconds * 1e6);
+    }
+
+    /**
+     * @param c a connection to any server, e.g. one node of a Cluster
+     * @return {@code INFO commandstats} as command name → calls, e.g. {@code evalsha → 12}
+     */
+    public static Map<String, Long> commandCalls(RespClient c) {
+        return commandStat(c, "calls");
+    }
+
+    /** @return one field of every {@code cmdstat_<name>:calls=…,usec=…,…} line of {@code INFO commandstats} */
+    private static Map<String, Long> commandStat(RespClient c, String field) {
+        Map<String, Long> values = new TreeMap<>();
+        for (String line : c.string("INFO", "commandstats").split("\r\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int at = line.indexOf(field + "=") + field.length() + 1;
+                values.put(name, Long.parseLong(line.substring(at, line.indexOf(',', at))));
+            }
+        }
+        return values;
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.redis.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,13 +20,13 @@ import java.util.List;
  *
  * <p>Not thread-safe.
  */
-final class RespClient implements AutoCloseable {
+public final class RespClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
     /** An error reply. */
-    static final class RespError extends RuntimeException {
+    public static final class RespError extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         RespError(String message) {
@@ -34,7 +34,7 @@ final class RespClient implements AutoCloseable {
         }
     }
 
-    RespClient(int port) {
+    public RespClient(int port) {
         try {
             socket = new Socket();
             socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
@@ -47,7 +47,7 @@ final class RespClient implements AutoCloseable {
     }
 
     /** Sends one command and returns its reply; an error reply is thrown as {@link RespError}. */
-    Object call(String... args) {
+    public Object call(String... args) {
         try {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             buf.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
@@ -69,16 +69,16 @@ final class RespClient implements AutoCloseable {
         }
     }
 
-    String string(String... args) {
+    public String string(String... args) {
         return (String) call(args);
     }
 
-    long integer(String... args) {
+    public long integer(String... args) {
         return (Long) call(args);
     }
 
     @SuppressWarnings("unchecked")
-    List<Object> list(String... args) {
+    public List<Object> list(String... args) {
         return (List<Object>) call(args);
     }
 

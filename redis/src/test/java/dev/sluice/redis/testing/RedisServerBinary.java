@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.redis.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,15 +16,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code redis-server} program the tests start their servers from: where it is, where it came from and the
- * version it reports.
+ * A {@code redis-server} program the tests and the Redis benchmark start their servers from: where it is, where
+ * it came from and the version it reports.
  *
  * <h2>Which server</h2>
  * The system property {@value #PROPERTY} chooses:
  * <ul>
  *   <li>unset, blank or {@code auto}: {@code redis-server} from {@code PATH}, else the embedded one;</li>
- *   <li>{@code embedded}: the Redis 6.2 binary inside the {@code com.github.codemonstur:embedded-redis} test
- *       dependency, extracted once per JVM into a temporary directory of its own;</li>
+ *   <li>{@code embedded}: the Redis 6.2 binary inside the {@code com.github.codemonstur:embedded-redis} jar,
+ *       extracted once per JVM into a temporary directory of its own; the jar is a test dependency of
+ *       {@code sluice-redis}, and {@code bench/target/sluice.jar} leaves it out (so the benchmark needs a
+ *       {@code redis-server} on {@code PATH} or named by the property);</li>
  *   <li>{@code path}: {@code redis-server} from {@code PATH}, and an error when there is none;</li>
  *   <li>anything else: the path of a {@code redis-server} binary.</li>
  * </ul>
@@ -41,14 +43,14 @@ import java.util.regex.Pattern;
  * @param version what it reports, e.g. {@code 7.0.15}
  * @param source where it was found: {@code PATH}, {@code embedded} or {@code sluice.redis.server}
  */
-record RedisServerBinary(Path path, String version, String source) {
-    static final String PROPERTY = "sluice.redis.server";
+public record RedisServerBinary(Path path, String version, String source) {
+    public static final String PROPERTY = "sluice.redis.server";
     private static final Pattern VERSION = Pattern.compile("\\bv=(\\d+\\.\\d+\\.\\d+)");
     private static RedisServerBinary chosen;
     private static RedisServerBinary embedded;
 
     /** @return the server the tests start when they need one of any version, per {@value #PROPERTY} */
-    static synchronized RedisServerBinary defaultServer() {
+    public static synchronized RedisServerBinary defaultServer() {
         if (chosen == null) {
             chosen = select(System.getProperty(PROPERTY), System.getenv("PATH"));
         }
@@ -59,12 +61,12 @@ record RedisServerBinary(Path path, String version, String source) {
      * @return the servers the version-sensitive tests run against: the default server, then the embedded 6.2
      *     one when the default is another version and {@value #PROPERTY} does not name a server
      */
-    static List<RedisServerBinary> versions() {
+    public static List<RedisServerBinary> versions() {
         return versions(System.getProperty(PROPERTY), defaultServer());
     }
 
     /** {@link #versions()} with the property's value and the default server as arguments. */
-    static List<RedisServerBinary> versions(String override, RedisServerBinary first) {
+    public static List<RedisServerBinary> versions(String override, RedisServerBinary first) {
         List<RedisServerBinary> all = new ArrayList<>(List.of(first));
         if (isAuto(override)) {
             RedisServerBinary oldest = embedded();
@@ -82,7 +84,7 @@ record RedisServerBinary(Path path, String version, String source) {
      * @param pathVariable a {@code PATH}: directories separated by {@link File#pathSeparator}, or null
      * @return the server to use
      */
-    static RedisServerBinary select(String override, String pathVariable) {
+    public static RedisServerBinary select(String override, String pathVariable) {
         String choice = override == null ? "" : override.strip();
         if (isAuto(choice)) {
             Path installed = onPath("redis-server", pathVariable);
@@ -106,15 +108,15 @@ record RedisServerBinary(Path path, String version, String source) {
     }
 
     /** @return the embedded Redis 6.2, extracted on first use */
-    static synchronized RedisServerBinary embedded() {
+    public static synchronized RedisServerBinary embedded() {
         if (embedded == null) {
-            embedded = of(extractEmbedded(), "embedded");
+            embedded = of(extractEmbedded(embeddedResource()), "embedded");
         }
         return embedded;
     }
 
     /** @return the major and minor version, e.g. 7.0 */
-    String majorMinor() {
+    public String majorMinor() {
         return version.substring(0, version.indexOf('.', version.indexOf('.') + 1));
     }
 
@@ -132,7 +134,7 @@ record RedisServerBinary(Path path, String version, String source) {
         return new RedisServerBinary(path, versionOf(path), source);
     }
 
-    static Path onPath(String name, String pathVariable) {
+    public static Path onPath(String name, String pathVariable) {
         if (pathVariable == null) {
             return null;
         }
@@ -190,11 +192,13 @@ record RedisServerBinary(Path path, String version, String source) {
                 + "/" + arch + "; install redis-server");
     }
 
-    private static Path extractEmbedded() {
-        String resource = embeddedResource();
+    /** Copies the binary at {@code resource} (a class-path resource) into a new temporary directory. */
+    static Path extractEmbedded(String resource) {
         try (InputStream in = RedisServerBinary.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("no " + resource + " on the test class path (the embedded-redis dependency)");
+                throw new IllegalStateException("no " + resource + " on the class path (the com.github.codemonstur:"
+                        + "embedded-redis jar) to fall back on: put redis-server on PATH (apt-get install redis-server)"
+                        + " or name a binary with -D" + PROPERTY + "=<path>");
             }
             // A directory of this JVM's own: no other run can replace the binary while its servers use it.
             Path dir = Files.createTempDirectory("sluice-redis-bin-");

@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.redis.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  *
  * <p>Not thread-safe.
  */
-final class LocalRedisSentinel implements AutoCloseable {
-    static final String MASTER_NAME = "mymaster";
+public final class LocalRedisSentinel implements AutoCloseable {
+    public static final String MASTER_NAME = "mymaster";
     private static final long DOWN_AFTER_MILLIS = 1_000;
     private static final long READY_TIMEOUT_SECONDS = 30;
 
@@ -35,7 +35,7 @@ final class LocalRedisSentinel implements AutoCloseable {
     /**
      * Starts a master, a replica of it and {@code sentinelCount} Sentinels, with a quorum of a majority of them.
      */
-    static LocalRedisSentinel start(RedisServerBinary binary, int sentinelCount) {
+    public static LocalRedisSentinel start(RedisServerBinary binary, int sentinelCount) {
         LocalRedisSentinel set = new LocalRedisSentinel(binary);
         try {
             // Diskless replication without its default delay (5 s on 7.0): the replica syncs at once.
@@ -71,32 +71,32 @@ final class LocalRedisSentinel implements AutoCloseable {
     }
 
     /** @return the server that was started as the master */
-    LocalRedis master() {
+    public LocalRedis master() {
         return data.get(0);
     }
 
     /** @return the server that was started as the replica */
-    LocalRedis replica() {
+    public LocalRedis replica() {
         return data.get(1);
     }
 
-    List<LocalRedis> sentinels() {
+    public List<LocalRedis> sentinels() {
         return sentinels;
     }
 
     /** @return {@code redis-sentinel://127.0.0.1:<port>,…/0#mymaster}, with every Sentinel's address */
-    String url() {
+    public String url() {
         return url(sentinels.stream().map(LocalRedis::port).toList());
     }
 
     /** @return a Sentinel URL naming the Sentinels on {@code ports}, in that order */
-    static String url(List<Integer> ports) {
+    public static String url(List<Integer> ports) {
         return "redis-sentinel://" + ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","))
                 + "/0#" + MASTER_NAME;
     }
 
     /** Waits until {@code replica} has the master's data and stays connected to it (a full sync done). */
-    void awaitReplicaInSync(LocalRedis replica) {
+    public void awaitReplicaInSync(LocalRedis replica) {
         await("replica " + replica.port() + " to be in sync", () -> {
             try (RespClient c = replica.client()) {
                 return ((String) c.call("INFO", "replication")).contains("master_link_status:up");
@@ -105,7 +105,7 @@ final class LocalRedisSentinel implements AutoCloseable {
     }
 
     /** Waits until every Sentinel answers {@code server}'s address for the master. */
-    void awaitMasterIs(LocalRedis server) {
+    public void awaitMasterIs(LocalRedis server) {
         await("every Sentinel to name port " + server.port() + " as the master", () -> {
             for (LocalRedis s : sentinels) {
                 try (RespClient c = s.client()) {
@@ -120,7 +120,7 @@ final class LocalRedisSentinel implements AutoCloseable {
     }
 
     /** The servers' roles and the Sentinels' logs, for a failure message. */
-    String describe() {
+    public String describe() {
         StringBuilder sb = new StringBuilder(binary.toString());
         for (LocalRedis d : data) {
             sb.append("\n--- server ").append(d.port()).append(":\n").append(tail(d.log()));

@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.redis.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which redis-server the tests start, by {@code sluice.redis.server} and {@code PATH}. */
+/** Which redis-server the tests and the Redis benchmark start, by {@code sluice.redis.server} and {@code PATH}. */
 class RedisServerBinaryTest {
     @TempDir
     Path dir;
@@ -79,6 +79,15 @@ class RedisServerBinaryTest {
     void versionSensitiveTestsRunOnlyOnTheServerThePropertyNames() throws IOException {
         RedisServerBinary installed = RedisServerBinary.select("path", pathWithFakeServer());
         assertEquals(List.of(installed), RedisServerBinary.versions("path", installed));
+    }
+
+    @Test
+    void withoutTheEmbeddedJarTheErrorSaysHowToProvideAServer() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> RedisServerBinary.extractEmbedded("/redis-server-0.0.0-nowhere"));
+        assertEquals("no /redis-server-0.0.0-nowhere on the class path (the com.github.codemonstur:embedded-redis jar)"
+                + " to fall back on: put redis-server on PATH (apt-get install redis-server) or name a binary with"
+                + " -Dsluice.redis.server=<path>", e.getMessage());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.sluice.redis;
+package dev.sluice.redis.testing;
 
 import io.lettuce.core.cluster.SlotHash;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  *
  * <p>Not thread-safe.
  */
-final class LocalRedisCluster implements AutoCloseable {
+public final class LocalRedisCluster implements AutoCloseable {
     private static final int MASTERS = 3;
     private static final long READY_TIMEOUT_SECONDS = 30;
 
@@ -30,11 +30,11 @@ final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** Starts a cluster of the default server ({@link RedisServerBinary#defaultServer()}). */
-    static LocalRedisCluster start() {
+    public static LocalRedisCluster start() {
         return start(RedisServerBinary.defaultServer());
     }
 
-    static LocalRedisCluster start(RedisServerBinary binary) {
+    public static LocalRedisCluster start(RedisServerBinary binary) {
         LocalRedisCluster cluster = new LocalRedisCluster();
         try {
             for (int i = 0; i < MASTERS; i++) {
@@ -51,12 +51,12 @@ final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
-    List<LocalRedis> nodes() {
+    public List<LocalRedis> nodes() {
         return nodes;
     }
 
     /** @return the seed list Sluice is configured with: every node's URL, comma-separated */
-    String url() {
+    public String url() {
         return nodes.stream().map(LocalRedis::url).collect(Collectors.joining(","));
     }
 
