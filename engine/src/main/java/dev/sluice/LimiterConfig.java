@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Map;
 public final class LimiterConfig {
     /** The keys {@link #fromMap(Map)} understands, in documentation order. */
     public static final List<String> KNOWN_KEYS = List.of(
-            "by_user", "by_tenant", "by_tool", "algorithm", "backend", "redis_url", "redis_key_prefix",
+            "by_user", "by_tenant", "by_tool", "limits", "all_or_nothing", "algorithm", "backend", "redis_url", "redis_key_prefix",
             "fail_mode", "redis_fallback", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes",
             "memory_budget_bytes", "redis_cluster", "redis_connect_timeout_ms", "redis_command_timeout_ms",
             "redis_tenant_scoped_keys", "redis_server_time");
@@ -43,6 +44,8 @@ public final class LimiterConfig {
     private final Rate byUser;
     private final Rate byTenant;
     private final Map<String, Rate> byTool;
+    private final List<Limit> limits;
+    private final boolean allOrNothing;
     private final Algorithm algorithm;
     private final String backend;
     private final String redisUrl;
@@ -63,6 +66,8 @@ public final class LimiterConfig {
         this.byUser = p.byUser;
         this.byTenant = p.byTenant;
         this.byTool = Collections.unmodifiableMap(p.byTool);
+        this.limits = presetsAnd(p.byUser, p.byTenant, p.byTool, p.limits);
+        this.allOrNothing = p.allOrNothing;
         this.algorithm = p.algorithm;
         this.backend = p.backend;
         this.redisUrl = p.redisUrl;
@@ -78,6 +83,24 @@ public final class LimiterConfig {
         this.redisTenantScopedKeys = p.redisTenantScopedKeys;
         this.redisServerTime = p.redisServerTime;
         this.unknownKeys = List.copyOf(p.unknownKeys);
+    }
+
+    /** The presets as limits, in evaluation order, followed by the custom limits in configuration order. */
+    private static List<Limit> presetsAnd(Rate byUser, Rate byTenant, Map<String, Rate> byTool, List<Limit> custom) {
+        List<Limit> all = new ArrayList<>();
+        if (byUser != null) {
+            all.add(new Limit(Attributes.USER, List.of(Attributes.USER), List.of(byUser), List.of()));
+        }
+        if (byTenant != null) {
+            all.add(new Limit(Attributes.TENANT, List.of(Attributes.TENANT), List.of(byTenant), List.of()));
+        }
+        if (!byTool.isEmpty()) {
+            List<Limit.ValueOverride> tools = new ArrayList<>();
+            byTool.forEach((tool, rate) -> tools.add(new Limit.ValueOverride(Attributes.TOOL, tool, List.of(rate))));
+            all.add(new Limit(Attributes.TOOL, List.of(Attributes.TOOL), List.of(), tools));
+        }
+        all.addAll(custom);
+        return List.copyOf(all);
     }
 
     /** @return a builder with every setting at its default and no dimension on */
@@ -128,6 +151,24 @@ public final class LimiterConfig {
     /** @return normalised (trimmed, lower-case) tool and prompt names and their rates, in configuration order */
     public Map<String, Rate> byTool() {
         return byTool;
+    }
+
+    /**
+     * @return every limit a request is checked against, in evaluation order: the presets that are on, as limits
+     *     ({@code user} keyed by {@code user}, {@code tenant} keyed by {@code tenant}, {@code tool} keyed by
+     *     {@code tool} with one override per {@code by_tool} entry and no rate of its own), then the
+     *     {@code limits} section in configuration order
+     */
+    public List<Limit> limits() {
+        return limits;
+    }
+
+    /**
+     * @return true when a refused request charges no limit ({@code all_or_nothing}); false, the default, charges
+     *     every limit that admitted it, as the original did
+     */
+    public boolean allOrNothing() {
+        return allOrNothing;
     }
 
     /** @return the algorithm every dimension runs */
@@ -215,8 +256,13 @@ public final class LimiterConfig {
     @Override
     public String toString() {
         return "LimiterConfig{by_user=" + byUser + ", by_tenant=" + byTenant + ", by_tool=" + byTool
-                + ", algorithm=" + algorithm.configName() + ", backend=" + backend + ", mode=" + mode.configName()
+                + (limits.size() > presetCount() ? ", limits=" + limits.subList(presetCount(), limits.size()) : "")
+                + (allOrNothing ? ", all_or_nothing=true" : "") + ", algorithm=" + algorithm.configName() + ", backend=" + backend + ", mode=" + mode.configName()
                 + ", fail_mode=" + failMode.configName() + "}";
+    }
+
+    private int presetCount() {
+        return (byUser != null ? 1 : 0) + (byTenant != null ? 1 : 0) + (byTool.isEmpty() ? 0 : 1);
     }
 
     /**
@@ -227,8 +273,30 @@ public final class LimiterConfig {
     public static final class Builder {
         private final Map<String, Object> settings = new LinkedHashMap<>();
         private final Map<String, Object> tools = new LinkedHashMap<>();
+        private final List<Object> limits = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a limit after those added before; the presets ({@code by_user}, {@code by_tenant}, {@code by_tool})
+         * are evaluated before every such limit.
+         *
+         * @param limit the limit's settings, copied now and validated by {@link #build()}
+         * @return this
+         */
+        public Builder limit(Limit.Builder limit) {
+            limits.add(limit == null ? null : limit.settings());
+            return this;
+        }
+
+        /**
+         * @param allOrNothing true so that a refused request charges no limit; false (the default) charges every
+         *     limit that admitted it
+         * @return this
+         */
+        public Builder allOrNothing(boolean allOrNothing) {
+            return set("all_or_nothing", allOrNothing);
         }
 
         /** @param rate per-user rate, e.g. {@code "60/m"}; {@code null} turns the dimension off @return this */
@@ -367,6 +435,9 @@ public final class LimiterConfig {
             Map<String, Object> all = new LinkedHashMap<>(settings);
             if (!tools.isEmpty()) {
                 all.put("by_tool", tools);
+            }
+            if (!limits.isEmpty()) {
+                all.put("limits", limits);
             }
             LimiterConfigParser parser = new LimiterConfigParser(all);
             parser.parse();

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -29,6 +28,8 @@ final class LimiterConfigParser {
     Rate byUser;
     Rate byTenant;
     final Map<String, Rate> byTool = new LinkedHashMap<>();
+    List<Limit> limits = List.of();
+    boolean allOrNothing;
     Algorithm algorithm = Algorithm.FIXED_WINDOW;
     String backend = "memory";
     String redisUrl;
@@ -73,6 +74,10 @@ final class LimiterConfigParser {
         byUser = rate("by_user", in.get("by_user"));
         byTenant = rate("by_tenant", in.get("by_tenant"));
         parseTools(in.get("by_tool"));
+        LimitsParser limitsParser = new LimitsParser(problems, this::rate);
+        limitsParser.parse(in.get("limits"));
+        limits = limitsParser.limits;
+        allOrNothing = bool("all_or_nothing", allOrNothing);
         algorithm = choice("algorithm", Algorithm.values(), Algorithm::configName, algorithm);
         failMode = choice("fail_mode", FailMode.values(), FailMode::configName, failMode);
         parseRedisFallback();

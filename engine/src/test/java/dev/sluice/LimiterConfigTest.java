@@ -36,7 +36,7 @@ class LimiterConfigTest {
                 Long.toString(c.memoryBudgetBytes()), Boolean.toString(c.redisCluster()),
                 c.redisConnectTimeout().toString(), c.redisCommandTimeout().toString(),
                 Boolean.toString(c.redisTenantScopedKeys()), Boolean.toString(c.redisServerTime()),
-                c.unknownKeys().toString()).toString();
+                c.unknownKeys().toString(), c.limits().toString(), Boolean.toString(c.allOrNothing())).toString();
     }
 
     @Test
@@ -46,6 +46,9 @@ class LimiterConfigTest {
         settings.put("by_user", "60/m");
         settings.put("by_tenant", "600/m");
         settings.put("by_tool", Map.of("search", "10/s"));
+        settings.put("limits", List.of(Map.of("name", "api", "key", List.of("tenant", "api_key"),
+                "rates", List.of("10/s", "1000/h"), "overrides", List.of(Map.of("tenant", "acme", "rates", "100/s")))));
+        settings.put("all_or_nothing", true);
         settings.put("algorithm", "token_bucket");
         settings.put("backend", "redis");
         settings.put("redis_url", "redis://localhost:6379");
@@ -65,7 +68,8 @@ class LimiterConfigTest {
         assertEquals(Set.copyOf(LimiterConfig.KNOWN_KEYS), settings.keySet(), "every known key is exercised");
 
         LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
-                .algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
+                .limit(Limit.named("api").key("tenant", "api_key").rates("10/s", "1000/h").override("tenant", "acme", "100/s"))
+                .allOrNothing(true).algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
                 .redisKeyPrefix("gw").failMode(FailMode.LOCAL).redisFallback(true).mode(Mode.PERMISSIVE).maxCount(5_000)
                 .memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
                 .memoryMaxKeys(1_234).redisCluster(true).redisConnectTimeout(Duration.ofMillis(1_500))
@@ -78,7 +82,8 @@ class LimiterConfigTest {
     void defaultsMatchTheSpecification() {
         LimiterConfig c = LimiterConfig.builder().build();
         assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "null", "rl", "LOCAL", "ENFORCE",
-                "1000000", "1000000", "0", "false", "PT2S", "PT0.5S", "false", "false", "[]").toString(), describe(c));
+                "1000000", "1000000", "0", "false", "PT2S", "PT0.5S", "false", "false", "[]", "[]", "false").toString(),
+                describe(c));
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.sluice.ManualClock;
 import dev.sluice.Mode;
 import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
+import dev.sluice.spi.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,7 +140,7 @@ public abstract class BackendConformanceKit {
             for (String name : new String[] {"alice", "bob", "carol"}) {
                 for (String tenant : new String[] {null, "", " "}) {
                     Decision d = s.at(0, user(name), tenant, null);
-                    assertEquals(Decision.Status.UNLIMITED, d.status(), name + " tenant=" + tenant);
+                    assertEquals(Outcome.UNLIMITED, d.status(), name + " tenant=" + tenant);
                 }
             }
         }
@@ -197,7 +198,7 @@ public abstract class BackendConformanceKit {
             for (int i = 0; i < 3; i++) {
                 Decision d = s.at(0, user("alice"), null, tool("fetch"));
                 assertTrue(d.allowed());
-                assertEquals(Decision.Status.UNLIMITED, d.status());
+                assertEquals(Outcome.UNLIMITED, d.status());
                 assertFalse(d.limited());
                 assertEquals(0, d.dimensionCount());
                 assertNull(d.reportedDimension());
@@ -314,7 +315,7 @@ public abstract class BackendConformanceKit {
         try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
             s.at(0, user("alice"), null, null);
             Decision d = s.at(0, user("alice"), null, null);
-            assertEquals(Decision.Status.BLOCKED, d.status());
+            assertEquals(Outcome.BLOCKED, d.status());
             assertEquals(429, d.httpStatus());
             assertEquals("RATE_LIMIT", d.errorCode());
             assertEquals("Rate limit exceeded", d.reason());
@@ -326,7 +327,7 @@ public abstract class BackendConformanceKit {
     void allowedRequestMapsTo200WithoutErrorCode(Algorithm algorithm) {
         try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
             Decision d = s.at(0, user("alice"), null, null);
-            assertEquals(Decision.Status.ALLOWED, d.status());
+            assertEquals(Outcome.ALLOWED, d.status());
             assertEquals(200, d.httpStatus());
             assertNull(d.errorCode());
             assertNull(d.reason());
@@ -758,7 +759,7 @@ public abstract class BackendConformanceKit {
         try (Scenario s = scenario(config(algorithm).mode(Mode.DISABLED).byUser("1/m").byTenant("1/m"))) {
             for (int i = 0; i < 10; i++) {
                 Decision d = s.at(0, user("alice"), tenant("acme"), null);
-                assertEquals(Decision.Status.UNLIMITED, d.status());
+                assertEquals(Outcome.UNLIMITED, d.status());
                 assertEquals(Map.of(), d.headers());
                 assertEquals(Map.of("limited", false), d.metadata());
             }

@@ -2,10 +2,10 @@ package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
-import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Operation;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
@@ -127,6 +127,7 @@ public final class RedisBackend implements Backend {
         if (closed) {
             throw closedException();
         }
+        requireSupported(batch);
         Check check = submit(batch);
         try {
             check.result.get(commandTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -149,6 +150,11 @@ public final class RedisBackend implements Backend {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
+        try {
+            requireSupported(batch);
+        } catch (UnsupportedOperationException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         Check check = submit(batch);
         if (!check.result.isDone()) {
             CompletableFuture<Void> bound = new CompletableFuture<>();
@@ -163,13 +169,26 @@ public final class RedisBackend implements Backend {
         return check.result;
     }
 
+    /** The scripts charge one permit to keys of one part; peek, reset and all-or-nothing are not written yet. */
+    private static void requireSupported(Batch batch) {
+        boolean composite = false;
+        for (int i = 0; i < batch.size(); i++) {
+            composite |= batch.partCount(i) != 1;
+        }
+        if (batch.operation() != Operation.CHECK || batch.allOrNothing() || batch.permits() != 1 || composite) {
+            throw new UnsupportedOperationException("the Redis backend does not yet answer " + batch.operation()
+                    + " with permits=" + batch.permits() + (batch.allOrNothing() ? ", all or nothing" : "")
+                    + (composite ? ", composite keys" : ""));
+        }
+    }
+
     /** Builds the check's keys and arguments on the caller's thread and hands its parts to their coalescers. */
     private Check submit(Batch batch) {
         checks.increment();
         int n = batch.size();
         byte[][] allKeys = new byte[n][];
         for (int i = 0; i < n; i++) {
-            allKeys[i] = keys.key(batch.tenant(), batch.dimension(i), batch.value(i), batch.rate(i).windowSeconds())
+            allKeys[i] = keys.key(batch.tenant(), batch.keySpace(i), batch.part(i, 0), batch.windowSeconds(i))
                     .getBytes(StandardCharsets.UTF_8);
         }
         long micros = Math.floorDiv(batch.epochNanos(), 1000L);
@@ -179,7 +198,7 @@ public final class RedisBackend implements Backend {
         Check check = new Check(batch, n);
         if (single != null) {
             check.expectParts(1);
-            single.submit(part(check, INDICES[n], allKeys, batch, micros, member));
+            single.submit(part(check, indices(n), allKeys, batch, micros, member));
             return check;
         }
         int[] slots = new int[n];
@@ -194,7 +213,7 @@ public final class RedisBackend implements Backend {
         }
         if (distinct == 1) {
             check.expectParts(1);
-            slot(slots[0]).submit(part(check, INDICES[n], allKeys, batch, micros, member));
+            slot(slots[0]).submit(part(check, indices(n), allKeys, batch, micros, member));
             return check;
         }
         // Every part is counted before the first is submitted: a part may be answered before the next is built.
@@ -237,10 +256,21 @@ public final class RedisBackend implements Backend {
         int keysEnd = resp.length();
         resp.bulk(micros).bulk(member).bulk(at.length);
         for (int i : at) {
-            Rate rate = batch.rate(i);
-            resp.bulk(rate.count()).bulk(rate.windowSeconds());
+            resp.bulk(batch.count(i)).bulk(batch.windowSeconds(i));
         }
         return new Part(check, at, allKeys[at[0]], resp.toBytes(), keysEnd);
+    }
+
+    /** @return {@code 0 .. n-1}, shared for the common sizes */
+    private static int[] indices(int n) {
+        if (n < INDICES.length) {
+            return INDICES[n];
+        }
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = i;
+        }
+        return at;
     }
 
     private Coalescer slot(int slot) {

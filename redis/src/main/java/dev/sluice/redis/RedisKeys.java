@@ -61,17 +61,29 @@ public final class RedisKeys {
      * @return the key
      */
     public String key(String tenant, Dimension dimension, String value, long windowSeconds) {
+        return key(tenant, dimension.key(), value, windowSeconds);
+    }
+
+    /**
+     * @param tenant the request's normalised tenant, or {@code null} (then the key is never tenant-scoped)
+     * @param keySpace the name the limit's keys carry: {@code user}, {@code tenant}, {@code tool} or a custom
+     *     limit's name
+     * @param value the key's normalised value
+     * @param windowSeconds the window
+     * @return the key
+     */
+    public String key(String tenant, String keySpace, String value, long windowSeconds) {
         boolean scoped = tenantScoped && tenant != null;
         StringBuilder key = new StringBuilder(prefix.length() + 48 + Math.min(value.length(), 2 * DIGEST_HEX))
                 .append(prefix).append(':');
         if (scoped) {
             key.append(bounded(tenant.replace(':', '_'))).append(':');
         }
-        key.append(dimension.key()).append(':');
-        if (dimension == Dimension.TOOL) {
+        key.append(keySpace).append(':');
+        if (keySpace.equals(Dimension.TOOL.key())) {
             key.append(value);
         } else {
-            key.append(bounded(scoped && dimension == Dimension.TENANT ? value.replace(':', '_') : value));
+            key.append(bounded(scoped && keySpace.equals(Dimension.TENANT.key()) ? value.replace(':', '_') : value));
         }
         return key.append(':').append(windowSeconds).toString();
     }

@@ -8,6 +8,7 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import dev.sluice.testkit.ModelBackend;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -57,12 +58,12 @@ class RedisModelToleranceTest {
             Batch m = new Batch();
             for (int step = 0; step < STEPS; step++) {
                 t += random.nextInt(3) == 0 ? 0 : random.nextLong(1, rate.windowNanos() / rate.count() * 2);
-                r.reset(null, t, t).add(Dimension.USER, user, rate);
-                m.reset(null, t, t).add(Dimension.USER, user, rate);
+                r.begin(null, t, t).add("user", user, rate.count(), rate.windowSeconds());
+                m.begin(null, t, t).add("user", user, rate.count(), rate.windowSeconds());
                 onRedis.evaluate(r);
                 model.evaluate(m);
-                admittedRedis += r.outcome(0) == Batch.ALLOWED ? 1 : 0;
-                admittedModel += m.outcome(0) == Batch.ALLOWED ? 1 : 0;
+                admittedRedis += r.outcome(0) == Outcome.ALLOWED ? 1 : 0;
+                admittedModel += m.outcome(0) == Outcome.ALLOWED ? 1 : 0;
                 String where = "seed=" + seed + " rate=" + rate + " step=" + step + " t=" + t;
                 assertTrue(Math.abs(admittedRedis - admittedModel) <= TOLERANCE_TOKENS,
                         where + ": admitted " + admittedRedis + " on Redis, " + admittedModel + " by the model");

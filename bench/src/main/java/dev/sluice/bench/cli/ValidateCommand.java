@@ -182,7 +182,7 @@ final class ValidateCommand {
                     } else {
                         manual.setEpochNanos(Simulation.EPOCH_START_SECONDS * 1_000_000_000L + offset);
                     }
-                    if (limiter.check(names[u], null, null, d) && d.status() != Decision.Status.FAILED_OPEN) {
+                    if (limiter.check(names[u], null, null, d) && d.status() != dev.sluice.spi.Outcome.FAILED_OPEN) {
                         allowed++;
                     } else if (d.exceeded()) {
                         blocked++;
@@ -222,7 +222,7 @@ final class ValidateCommand {
                     manual.setEpochNanos(start + k * gapNanos);
                 }
                 RateLimiter instance = instances.get((int) (k % 3));
-                if (instance.check("alice@example.com", null, null, d) && d.status() != Decision.Status.FAILED_OPEN) {
+                if (instance.check("alice@example.com", null, null, d) && d.status() != dev.sluice.spi.Outcome.FAILED_OPEN) {
                     allowed++;
                 } else if (d.exceeded()) {
                     blocked++;
