@@ -87,43 +87,34 @@ final class RedisReport {
         return behind;
     }
 
-    @SuppressWarnings("unchecked")
     private void readJson(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return;
-        }
-        for (Object o : (List<Object>) Json.parse(text)) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            if (!String.valueOf(m.get("benchmark")).endsWith("RedisCheckBenchmark.check")) {
+        for (JmhRun run : JmhRun.read(file)) {
+            if (!String.valueOf(run.benchmark()).endsWith("RedisCheckBenchmark.check")) {
                 continue;
             }
-            String impl = String.valueOf(((Map<String, Object>) m.get("params")).get("impl"));
-            int t = ((Number) m.get("threads")).intValue();
-            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
-            double perMicro = switch (String.valueOf(primary.get("scoreUnit"))) {
+            String impl = String.valueOf(run.paramsOrNone().get("impl"));
+            JmhRun.Metric primary = run.primaryMetric();
+            double perMicro = switch (String.valueOf(primary.scoreUnit())) {
                 case "ops/us", "us/op" -> 1;
                 case "ops/ms", "ms/op" -> 1e-3;
                 case "ops/s", "s/op" -> 1e-6;
                 case "ops/ns", "ns/op" -> 1e3;
                 default -> Double.NaN;
             };
-            Row row = row(impl, t);
-            switch (String.valueOf(m.get("mode"))) {
+            Row row = row(impl, run.threads());
+            switch (String.valueOf(run.mode())) {
                 case "thrpt" -> {
                     List<Double> raw = new ArrayList<>();
-                    for (Object fork : (List<Object>) primary.get("rawData")) {
-                        for (Object v : (List<Object>) fork) {
-                            raw.add(((Number) v).doubleValue());
-                        }
+                    for (List<Double> fork : primary.rawData()) {
+                        raw.addAll(fork);
                     }
                     row.checksPerSecond = median(raw) * perMicro * 1e6;
                 }
                 case "sample" -> {
-                    Map<String, Object> pct = (Map<String, Object>) primary.get("scorePercentiles");
+                    Map<String, Double> pct = primary.scorePercentiles();
                     // Times: perMicro is the unit's size in µs for x/op units.
-                    row.p50Micros = ((Number) pct.get("50.0")).doubleValue() / perMicro;
-                    row.p99Micros = ((Number) pct.get("99.0")).doubleValue() / perMicro;
+                    row.p50Micros = pct.get("50.0") / perMicro;
+                    row.p99Micros = pct.get("99.0") / perMicro;
                 }
                 default -> { }
             }
