@@ -38,6 +38,22 @@ final class Flags {
         }
     }
 
+    /** A TCP port, 0 to 65535. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String raw) {
+            try {
+                int port = Integer.parseInt(raw.strip());
+                if (port >= 0 && port <= 65_535) {
+                    return port;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            throw new TypeConversionException("expected a port number, 0 to 65535");
+        }
+    }
+
     /** Decimal numbers, e.g. {@code 1.5}. */
     static final class Decimal implements ITypeConverter<Double> {
         @Override

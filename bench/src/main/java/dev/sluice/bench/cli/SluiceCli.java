@@ -21,7 +21,8 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code sluice} command: {@code simulate} (the default), {@code validate}, {@code sweep} and {@code jmh},
+ * The {@code sluice} command: {@code simulate} (the default), {@code validate}, {@code sweep}, {@code jmh} and
+ * {@code serve},
  * parsed by picocli from the commands' annotated fields, which also give every help text. A bad flag prints a
  * message naming the flag and quoting its value and exits with status 2.
  *
@@ -93,6 +94,7 @@ public final class SluiceCli {
                 .addSubcommand(new ValidateCommand(out))
                 .addSubcommand(new SweepCommand(out))
                 .addSubcommand(new JmhCommand())
+                .addSubcommand(new ServeCommand(out))
                 .addSubcommand("help", new HelpCommand());
         cli.getSubcommands().get("help").getCommandSpec().usageMessage()
                 .header("this text; 'sluice help COMMAND' describes a command's options");

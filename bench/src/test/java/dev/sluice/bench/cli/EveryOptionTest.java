@@ -53,7 +53,10 @@ class EveryOptionTest {
                     "--checks", "10",
                     "--budget", "0s",
                     "--seed", "1.5",
-                    "--replot", "no-such-folder"));
+                    "--replot", "no-such-folder"),
+            "serve", Map.of(
+                    "--port", "65536",
+                    "--config", "no-such-file.properties"));
 
     /** Options whose value is free text (a URL, a folder to write), checked only when used. */
     private static final Map<String, Set<String>> FREE = Map.of(
