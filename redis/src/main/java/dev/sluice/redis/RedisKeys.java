@@ -45,6 +45,8 @@ public final class RedisKeys {
     private final boolean tenantScoped;
 
     /**
+     * Creates the key scheme of one limiter's configuration.
+     *
      * @param prefix the first segment of every key ({@code redis_key_prefix})
      * @param tenantScoped true to put the request's tenant after the prefix ({@code redis_tenant_scoped_keys})
      */
@@ -54,6 +56,8 @@ public final class RedisKeys {
     }
 
     /**
+     * Builds the key that holds one dimension's counter for one request, in the form the class comment gives.
+     *
      * @param tenant the request's normalised tenant, or {@code null} (then the key is never tenant-scoped)
      * @param dimension the dimension
      * @param value the normalised user, tenant or tool name
