@@ -190,6 +190,7 @@ public final class RateLimiter implements AutoCloseable {
      *     which the fail mode turns into decisions
      * @throws IllegalStateException when the limiter is closed
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback completes 'decided', with its own failure too
     public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
         Decision d = new Decision();
         long nowNanos = clock.monotonicNanos();
@@ -288,7 +289,7 @@ public final class RateLimiter implements AutoCloseable {
             Rate rate = toolRates.get(name);
             if (rate == null) {
                 name = Whitespace.strip(tool).toLowerCase(Locale.ROOT);
-                rate = name == tool ? null : toolRates.get(name);
+                rate = name.equals(tool) ? null : toolRates.get(name);
             }
             if (rate != null) {
                 batch.add(Dimension.TOOL, name, rate);

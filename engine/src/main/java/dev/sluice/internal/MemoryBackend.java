@@ -98,6 +98,7 @@ public final class MemoryBackend implements Backend {
     }
 
     /** The seed of a dimension's keys: user and tenant seeds are kept, a tool's (own window) is computed. */
+    @SuppressWarnings("ReferenceEquality") // the kept seed is for the configuration's own instance of the rate
     private long seed(Dimension dimension, Rate rate) {
         int d = dimension.ordinal();
         if (seededRates[d] == rate) {

@@ -210,6 +210,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         return false;
     }
 
+    @SuppressWarnings("ShortCircuitBoolean")
     private static void checkArguments(long permits, long limit, long windowNanos) {
         // Non-short-circuit ors: one well-predicted branch on the request path, whichever argument is bad.
         if (limit < 1 | limit > StateWordLayout.MAX_LIMIT | windowNanos < StateWordLayout.MIN_WINDOW_NANOS
@@ -493,6 +494,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
          * @throws IllegalArgumentException if the algorithm is not set, or the memory budget is below the bytes
          *     the table needs
          */
+        @SuppressWarnings("MustBeClosedChecker") // the store owns the arena and closes it; so does a failed build
         public KeyedStore build() {
             if (algorithm == null) {
                 throw new IllegalArgumentException("algorithm=null: must be set");

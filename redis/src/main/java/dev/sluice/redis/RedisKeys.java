@@ -84,8 +84,8 @@ public final class RedisKeys {
     static String bounded(String segment) {
         // A UTF-16 unit is 1 to 3 bytes of UTF-8: short strings need no count, long ones no check.
         boolean tooLong = segment.length() > MAX_IDENTITY_BYTES
-                || segment.length() * 3 > MAX_IDENTITY_BYTES
-                        && segment.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTITY_BYTES;
+                || (segment.length() * 3 > MAX_IDENTITY_BYTES
+                        && segment.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTITY_BYTES);
         return tooLong || looksLikeDigest(segment) ? digest(segment.getBytes(StandardCharsets.UTF_8)) : segment;
     }
 

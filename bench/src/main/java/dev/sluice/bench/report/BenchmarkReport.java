@@ -447,7 +447,7 @@ public final class BenchmarkReport {
             StringBuilder p = new StringBuilder(String.format(Locale.ROOT, "%,d keys: floor %.0f ns", keys, floor.meanNanos()));
             for (KeyspaceSweep.Row r : new KeyspaceSweep.Row[] {store, limiter}) {
                 if (r != null) {
-                    p.append(String.format(Locale.ROOT, ", %s %.0f ns (%.1f×)", r == store ? "store" : "limiter",
+                    p.append(String.format(Locale.ROOT, ", %s %.0f ns (%.1f×)", r.equals(store) ? "store" : "limiter",
                             r.meanNanos(), r.meanNanos() / floor.meanNanos()));
                 }
             }

@@ -23,7 +23,6 @@ final class RedisReport {
     /** The heading every rendering starts with, and by which an existing section is found and replaced. */
     static final String HEADING = "## Redis (`RedisCheckBenchmark`)";
     static final double TARGET = 2.0;
-    private static final List<String> SLUICE = List.of("sluice-token", "sluice-fixed");
     private static final String PEER = "bucket4j";
 
     /** One implementation at one thread count. */
