@@ -22,7 +22,7 @@ final class Attributes {
     private Attributes() {
     }
 
-    /** @return true when {@code name} is a valid limit or attribute name */
+    /** {@return true when {@code name} is a valid limit or attribute name} */
     static boolean validName(String name) {
         int n = name.length();
         if (n == 0 || n > MAX_NAME_LENGTH || name.charAt(0) < 'a' || name.charAt(0) > 'z') {
@@ -30,7 +30,7 @@ final class Attributes {
         }
         for (int i = 1; i < n; i++) {
             char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
                 return false;
             }
         }
@@ -38,11 +38,12 @@ final class Attributes {
     }
 
     /**
+     * {@return the value as keys carry it, or {@code null} when the request has none: the user is trimmed, blank
+     *     becomes {@code anonymous} and every {@code ':'} becomes {@code '_'}; the tool is trimmed and lower-cased; the
+     *     tenant and every other attribute are trimmed; a blank tenant, tool or other attribute is none}
+     *
      * @param attribute an attribute's name
      * @param value a value as a caller gave it, or {@code null}
-     * @return the value as keys carry it, or {@code null} when the request has none: the user is trimmed, blank
-     *     becomes {@code anonymous} and every {@code ':'} becomes {@code '_'}; the tool is trimmed and lower-cased;
-     *     the tenant and every other attribute are trimmed; a blank tenant, tool or other attribute is none
      */
     static String normalise(String attribute, String value) {
         return switch (attribute) {
@@ -53,7 +54,7 @@ final class Attributes {
         };
     }
 
-    /** @return the tool trimmed and lower-cased, or {@code null} when blank */
+    /** {@return the tool trimmed and lower-cased, or {@code null} when blank} */
     static String normaliseTool(String tool) {
         if (tool == null) {
             return null;
@@ -62,7 +63,7 @@ final class Attributes {
         return t.isEmpty() ? null : t;
     }
 
-    /** @return a caller-set attribute's value trimmed, or {@code null} when blank */
+    /** {@return a caller-set attribute's value trimmed, or {@code null} when blank} */
     static String normaliseOther(String value) {
         if (value == null) {
             return null;

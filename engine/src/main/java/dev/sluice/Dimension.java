@@ -22,23 +22,24 @@ public enum Dimension {
         this.key = key;
     }
 
-    /** @return the name used in keys, headers and metadata, e.g. {@code user} */
+    /** {@return the name used in keys, headers and metadata, e.g. {@code user}} */
     public String key() {
         return key;
     }
 
     /**
+     * {@return the preset of that name, or {@code null} for a custom limit's}
+     *
      * @param keySpace a limit's name, e.g. from {@link Decision#limitName(int)}
-     * @return the preset of that name, or {@code null} for a custom limit's
      */
     public static Dimension of(String keySpace) {
-        // Identity first: the engine names the presets' entries with these very strings.
-        if (keySpace == USER.key || USER.key.equals(keySpace)) {
+        // String.equals answers at once for the very strings the engine names the presets' entries with.
+        if (USER.key.equals(keySpace)) {
             return USER;
         }
-        if (keySpace == TENANT.key || TENANT.key.equals(keySpace)) {
+        if (TENANT.key.equals(keySpace)) {
             return TENANT;
         }
-        return keySpace == TOOL.key || TOOL.key.equals(keySpace) ? TOOL : null;
+        return TOOL.key.equals(keySpace) ? TOOL : null;
     }
 }

@@ -57,22 +57,22 @@ public final class Limit {
         return new Builder(name);
     }
 
-    /** @return the limit's name, which its keys, headers and metadata carry */
+    /** {@return the limit's name, which its keys, headers and metadata carry} */
     public String name() {
         return name;
     }
 
-    /** @return the attributes that key the limit, in key order */
+    /** {@return the attributes that key the limit, in key order} */
     public List<String> key() {
         return key;
     }
 
-    /** @return the rates every request the limit applies to is checked against, unless an override matches */
+    /** {@return the rates every request the limit applies to is checked against, unless an override matches} */
     public List<Rate> rates() {
         return rates;
     }
 
-    /** @return the overrides, in configuration order */
+    /** {@return the overrides, in configuration order} */
     public List<ValueOverride> overrides() {
         return overrides;
     }
@@ -120,39 +120,53 @@ public final class Limit {
             this.name = name;
         }
 
-        /** @param attributes the attributes that key the limit, in key order; appended to any given before @return this */
+        /**
+         * {@return this}
+         *
+         * @param attributes the attributes that key the limit, in key order; appended to any given before
+         */
         public Builder key(String... attributes) {
             key.addAll(Arrays.asList(attributes));
             return this;
         }
 
-        /** @param rates rates such as {@code "10/s"}, appended to any given before @return this */
+        /**
+         * {@return this}
+         *
+         * @param rates rates such as {@code "10/s"}, appended to any given before
+         */
         public Builder rates(String... rates) {
             this.rates.addAll(Arrays.asList(rates));
             return this;
         }
 
-        /** @param rates rates, appended to any given before @return this */
+        /**
+         * {@return this}
+         *
+         * @param rates rates, appended to any given before
+         */
         public Builder rates(Rate... rates) {
             this.rates.addAll(Arrays.asList(rates));
             return this;
         }
 
         /**
+         * {@return this}
+         *
          * @param attribute one of the key's attributes
          * @param value the value that gets rates of its own
          * @param rates its rates, such as {@code "100/s"}
-         * @return this
          */
         public Builder override(String attribute, String value, String... rates) {
             return addOverride(attribute, value, Arrays.asList(rates));
         }
 
         /**
+         * {@return this}
+         *
          * @param attribute one of the key's attributes
          * @param value the value that gets rates of its own
          * @param rates its rates
-         * @return this
          */
         public Builder override(String attribute, String value, Rate... rates) {
             return addOverride(attribute, value, Arrays.asList(rates));
@@ -166,7 +180,7 @@ public final class Limit {
             return this;
         }
 
-        /** @return the settings as the map form writes them: a snapshot that later calls do not change */
+        /** {@return the settings as the map form writes them: a snapshot that later calls do not change} */
         Map<String, Object> settings() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);

@@ -65,7 +65,14 @@ final class LimitPlan {
     }
 
     /** An override's rates and its place in configuration order, which decides between two that match. */
-    private record OverrideRates(int order, Rate[] rates) {
+    private static final class OverrideRates {
+        final int order;
+        final Rate[] rates;
+
+        OverrideRates(int order, Rate[] rates) {
+            this.order = order;
+            this.rates = rates;
+        }
     }
 
     LimitPlan(List<Limit> limits) {
@@ -119,8 +126,7 @@ final class LimitPlan {
                         }
                         value = normalisedTool;
                     }
-                    default -> value = request == null ? null
-                            : Attributes.normaliseOther(request.attribute(limit.key[j]));
+                    default -> value = request == null ? null : Attributes.normaliseOther(request.other(limit.key[j]));
                 }
                 if (value == null) {
                     present = false;

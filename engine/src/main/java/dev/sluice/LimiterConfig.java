@@ -103,7 +103,7 @@ public final class LimiterConfig {
         return List.copyOf(all);
     }
 
-    /** @return a builder with every setting at its default and no dimension on */
+    /** {@return a builder with every setting at its default and no dimension on} */
     public static Builder builder() {
         return new Builder();
     }
@@ -138,117 +138,117 @@ public final class LimiterConfig {
         return new LimiterConfig(parser);
     }
 
-    /** @return the per-user rate, or {@code null} when the user dimension is off */
+    /** {@return the per-user rate, or {@code null} when the user dimension is off} */
     public Rate byUser() {
         return byUser;
     }
 
-    /** @return the per-tenant rate, or {@code null} when the tenant dimension is off */
+    /** {@return the per-tenant rate, or {@code null} when the tenant dimension is off} */
     public Rate byTenant() {
         return byTenant;
     }
 
-    /** @return normalised (trimmed, lower-case) tool and prompt names and their rates, in configuration order */
+    /** {@return normalised (trimmed, lower-case) tool and prompt names and their rates, in configuration order} */
     public Map<String, Rate> byTool() {
         return byTool;
     }
 
     /**
-     * @return every limit a request is checked against, in evaluation order: the presets that are on, as limits
+     * {@return every limit a request is checked against, in evaluation order: the presets that are on, as limits
      *     ({@code user} keyed by {@code user}, {@code tenant} keyed by {@code tenant}, {@code tool} keyed by
-     *     {@code tool} with one override per {@code by_tool} entry and no rate of its own), then the
-     *     {@code limits} section in configuration order
+     *     {@code tool} with one override per {@code by_tool} entry and no rate of its own), then the {@code limits}
+     *     section in configuration order}
      */
     public List<Limit> limits() {
         return limits;
     }
 
     /**
-     * @return true when a refused request charges no limit ({@code all_or_nothing}); false, the default, charges
-     *     every limit that admitted it, as the original did
+     * {@return true when a refused request charges no limit ({@code all_or_nothing}); false, the default, charges every
+     *     limit that admitted it, as the original did}
      */
     public boolean allOrNothing() {
         return allOrNothing;
     }
 
-    /** @return the algorithm every dimension runs */
+    /** {@return the algorithm every dimension runs} */
     public Algorithm algorithm() {
         return algorithm;
     }
 
-    /** @return {@code memory} (the embedded off-heap backend) or {@code redis} */
+    /** {@return {@code memory} (the embedded off-heap backend) or {@code redis}} */
     public String backend() {
         return backend;
     }
 
-    /** @return the Redis URL or comma-separated cluster seed list, or {@code null} */
+    /** {@return the Redis URL or comma-separated cluster seed list, or {@code null}} */
     public String redisUrl() {
         return redisUrl;
     }
 
-    /** @return the first segment of every Redis key */
+    /** {@return the first segment of every Redis key} */
     public String redisKeyPrefix() {
         return redisKeyPrefix;
     }
 
     /**
-     * @return what a backend failure does: {@link FailMode#LOCAL} unless configured otherwise (with
-     *     {@code fail_mode}, or the original's {@code redis_fallback})
+     * {@return what a backend failure does: {@link FailMode#LOCAL} unless configured otherwise (with {@code fail_mode},
+     *     or the original's {@code redis_fallback})}
      */
     public FailMode failMode() {
         return failMode;
     }
 
-    /** @return enforce, permissive or disabled */
+    /** {@return enforce, permissive or disabled} */
     public Mode mode() {
         return mode;
     }
 
-    /** @return the largest count a rate may have */
+    /** {@return the largest count a rate may have} */
     public long maxCount() {
         return maxCount;
     }
 
-    /** @return how many keys the embedded backend holds at most */
+    /** {@return how many keys the embedded backend holds at most} */
     public long memoryMaxKeys() {
         return memoryMaxKeys;
     }
 
 
     /**
-     * @return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables
-     *     plus 256 MiB of sliding-window rings)
+     * {@return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables plus 256
+     *     MiB of sliding-window rings)}
      */
     public long memoryBudgetBytes() {
         return memoryBudgetBytes;
     }
 
-    /** @return true when {@link #redisUrl()} names a Redis Cluster */
+    /** {@return true when {@link #redisUrl()} names a Redis Cluster} */
     public boolean redisCluster() {
         return redisCluster;
     }
 
-    /** @return the bound on connecting to Redis */
+    /** {@return the bound on connecting to Redis} */
     public Duration redisConnectTimeout() {
         return redisConnectTimeout;
     }
 
-    /** @return the bound on one Redis command */
+    /** {@return the bound on one Redis command} */
     public Duration redisCommandTimeout() {
         return redisCommandTimeout;
     }
 
-    /** @return true when Redis keys carry the tenant: {@code rl:{tenant}:user:alice:60} */
+    /** {@return true when Redis keys carry the tenant: {@code rl:{tenant}:user:alice:60}} */
     public boolean redisTenantScopedKeys() {
         return redisTenantScopedKeys;
     }
 
-    /** @return true when scripts read the time from Redis ({@code TIME}) instead of the client's clock */
+    /** {@return true when scripts read the time from Redis ({@code TIME}) instead of the client's clock} */
     public boolean redisServerTime() {
         return redisServerTime;
     }
 
-    /** @return the keys of the loaded map that were not understood, sorted; empty for a builder */
+    /** {@return the keys of the loaded map that were not understood, sorted; empty for a builder} */
     public List<String> unknownKeys() {
         return unknownKeys;
     }
@@ -291,73 +291,113 @@ public final class LimiterConfig {
         }
 
         /**
-         * @param allOrNothing true so that a refused request charges no limit; false (the default) charges every
-         *     limit that admitted it
-         * @return this
+         * {@return this}
+         *
+         * @param allOrNothing true so that a refused request charges no limit; false (the default) charges every limit
+         *     that admitted it
          */
         public Builder allOrNothing(boolean allOrNothing) {
             return set("all_or_nothing", allOrNothing);
         }
 
-        /** @param rate per-user rate, e.g. {@code "60/m"}; {@code null} turns the dimension off @return this */
+        /**
+         * {@return this}
+         *
+         * @param rate per-user rate, e.g. {@code "60/m"}; {@code null} turns the dimension off
+         */
         public Builder byUser(String rate) {
             return set("by_user", rate);
         }
 
-        /** @param rate per-user rate; {@code null} turns the dimension off @return this */
+        /**
+         * {@return this}
+         *
+         * @param rate per-user rate; {@code null} turns the dimension off
+         */
         public Builder byUser(Rate rate) {
             return set("by_user", rate);
         }
 
-        /** @param rate per-tenant rate, e.g. {@code "600/m"}; {@code null} turns the dimension off @return this */
+        /**
+         * {@return this}
+         *
+         * @param rate per-tenant rate, e.g. {@code "600/m"}; {@code null} turns the dimension off
+         */
         public Builder byTenant(String rate) {
             return set("by_tenant", rate);
         }
 
-        /** @param rate per-tenant rate; {@code null} turns the dimension off @return this */
+        /**
+         * {@return this}
+         *
+         * @param rate per-tenant rate; {@code null} turns the dimension off
+         */
         public Builder byTenant(Rate rate) {
             return set("by_tenant", rate);
         }
 
         /**
+         * {@return this}
+         *
          * @param tool a tool or prompt name (normalised: trimmed, lower-case)
          * @param rate its rate, e.g. {@code "10/s"}
-         * @return this
          */
         public Builder byTool(String tool, String rate) {
             tools.put(tool, rate);
             return this;
         }
 
-        /** @param tool a tool or prompt name @param rate its rate @return this */
+        /**
+         * {@return this}
+         *
+         * @param tool a tool or prompt name
+         * @param rate its rate
+         */
         public Builder byTool(String tool, Rate rate) {
             tools.put(tool, rate);
             return this;
         }
 
-        /** @param algorithm the algorithm every dimension runs @return this */
+        /**
+         * {@return this}
+         *
+         * @param algorithm the algorithm every dimension runs
+         */
         public Builder algorithm(Algorithm algorithm) {
             return set("algorithm", algorithm);
         }
 
-        /** @param backend {@code memory} or {@code redis} @return this */
+        /**
+         * {@return this}
+         *
+         * @param backend {@code memory} or {@code redis}
+         */
         public Builder backend(String backend) {
             return set("backend", backend);
         }
 
-        /** @param url {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or a cluster seed list @return this */
+        /**
+         * {@return this}
+         *
+         * @param url {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or a cluster seed list
+         */
         public Builder redisUrl(String url) {
             return set("redis_url", url);
         }
 
-        /** @param prefix the first segment of every Redis key @return this */
+        /**
+         * {@return this}
+         *
+         * @param prefix the first segment of every Redis key
+         */
         public Builder redisKeyPrefix(String prefix) {
             return set("redis_key_prefix", prefix);
         }
 
         /**
+         * {@return this}
+         *
          * @param maxKeyBytes ignored, with a warning when the configuration is built
-         * @return this
          * @deprecated {@code memory_max_key_bytes} is no longer used: the embedded store holds an identity of any
          *     length in the same memory
          */
@@ -366,37 +406,65 @@ public final class LimiterConfig {
             return set("memory_max_key_bytes", maxKeyBytes);
         }
 
-        /** @param budgetBytes the embedded backend's off-heap budget in bytes @return this */
+        /**
+         * {@return this}
+         *
+         * @param budgetBytes the embedded backend's off-heap budget in bytes
+         */
         public Builder memoryBudgetBytes(long budgetBytes) {
             return set("memory_budget_bytes", budgetBytes);
         }
 
-        /** @param cluster true when the URL names a Redis Cluster @return this */
+        /**
+         * {@return this}
+         *
+         * @param cluster true when the URL names a Redis Cluster
+         */
         public Builder redisCluster(boolean cluster) {
             return set("redis_cluster", cluster);
         }
 
-        /** @param timeout the bound on connecting to Redis, 1 ms to 1 day @return this */
+        /**
+         * {@return this}
+         *
+         * @param timeout the bound on connecting to Redis, 1 ms to 1 day
+         */
         public Builder redisConnectTimeout(Duration timeout) {
             return set("redis_connect_timeout_ms", timeout);
         }
 
-        /** @param timeout the bound on one Redis command, 1 ms to 1 day @return this */
+        /**
+         * {@return this}
+         *
+         * @param timeout the bound on one Redis command, 1 ms to 1 day
+         */
         public Builder redisCommandTimeout(Duration timeout) {
             return set("redis_command_timeout_ms", timeout);
         }
 
-        /** @param scoped true to put the tenant in every Redis key @return this */
+        /**
+         * {@return this}
+         *
+         * @param scoped true to put the tenant in every Redis key
+         */
         public Builder redisTenantScopedKeys(boolean scoped) {
             return set("redis_tenant_scoped_keys", scoped);
         }
 
-        /** @param serverTime true to take the time from Redis instead of the client @return this */
+        /**
+         * {@return this}
+         *
+         * @param serverTime true to take the time from Redis instead of the client
+         */
         public Builder redisServerTime(boolean serverTime) {
             return set("redis_server_time", serverTime);
         }
 
-        /** @param failMode what a backend failure does @return this */
+        /**
+         * {@return this}
+         *
+         * @param failMode what a backend failure does
+         */
         public Builder failMode(FailMode failMode) {
             return set("fail_mode", failMode);
         }
@@ -412,23 +480,36 @@ public final class LimiterConfig {
             return set("redis_fallback", fallback);
         }
 
-        /** @param mode enforce, permissive or disabled @return this */
+        /**
+         * {@return this}
+         *
+         * @param mode enforce, permissive or disabled
+         */
         public Builder mode(Mode mode) {
             return set("mode", mode);
         }
 
-        /** @param maxCount the largest count a rate may have @return this */
+        /**
+         * {@return this}
+         *
+         * @param maxCount the largest count a rate may have
+         */
         public Builder maxCount(long maxCount) {
             return set("max_count", maxCount);
         }
 
-        /** @param maxKeys how many keys the embedded backend holds at most @return this */
+        /**
+         * {@return this}
+         *
+         * @param maxKeys how many keys the embedded backend holds at most
+         */
         public Builder memoryMaxKeys(long maxKeys) {
             return set("memory_max_keys", maxKeys);
         }
 
         /**
-         * @return the validated configuration
+         * {@return the validated configuration}
+         *
          * @throws IllegalArgumentException listing every problem found
          */
         public LimiterConfig build() {

@@ -20,7 +20,7 @@ final class LimitsParser {
 
     /** Reads one rate, adding its problem when it has one: the configuration's own rate reader. */
     interface RateReader {
-        /** @return the rate, or {@code null} after adding a problem (or when {@code value} is null) */
+        /** {@return the rate, or {@code null} after adding a problem (or when {@code value} is null)} */
         Rate rate(String field, Object value);
     }
 
@@ -50,7 +50,7 @@ final class LimitsParser {
         }
     }
 
-    /** @return the limit, or {@code null} when it has a problem */
+    /** {@return the limit, or {@code null} when it has a problem} */
     private Limit limit(String field, Object value) {
         if (!(value instanceof Map<?, ?> entries)) {
             problems.add(field + "=" + quote(value) + ": expected a map with name, key, rates and overrides");
@@ -102,7 +102,7 @@ final class LimitsParser {
         return name;
     }
 
-    /** @return the key's attributes, or {@code null} after a problem */
+    /** {@return the key's attributes, or {@code null} after a problem} */
     private List<String> key(String field, Object value) {
         if (value == null) {
             problems.add(field + "=null: name the attributes that key the limit, e.g. [user] or [tenant, api_key]");
@@ -130,8 +130,9 @@ final class LimitsParser {
     }
 
     /**
+     * {@return the rates, empty when none were given, or {@code null} after a problem}
+     *
      * @param required true when at least one rate must be given
-     * @return the rates, empty when none were given, or {@code null} after a problem
      */
     private List<Rate> rates(String field, Object value, boolean required) {
         if (value == null) {
@@ -172,7 +173,7 @@ final class LimitsParser {
         return problems.size() > before ? null : rates;
     }
 
-    /** @return the overrides, empty when none were given, or {@code null} after a problem */
+    /** {@return the overrides, empty when none were given, or {@code null} after a problem} */
     private List<Limit.ValueOverride> overrides(String field, Object value, List<String> key) {
         if (value == null) {
             return List.of();

@@ -140,8 +140,12 @@ public final class RateLimiter implements AutoCloseable {
      * times and the clock's own may be mixed. On a {@link ManualClock} the offset is 0 and the time is used as
      * it is.
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
      */
     public Decision check(String user, String tenant, String tool, long epochNanos) {
         Decision d = new Decision();
@@ -152,6 +156,9 @@ public final class RateLimiter implements AutoCloseable {
     /**
      * Checks and charges one request at the clock's time, writing the answer into a decision the caller reuses.
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
      */
@@ -163,6 +170,9 @@ public final class RateLimiter implements AutoCloseable {
     /**
      * Checks and charges one request at an explicit time, writing the answer into a decision the caller reuses.
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
@@ -176,6 +186,7 @@ public final class RateLimiter implements AutoCloseable {
      *
      * @param request the request; read during this call only
      * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
      */
     public Decision check(Request request) {
         Decision d = new Decision();
@@ -191,6 +202,7 @@ public final class RateLimiter implements AutoCloseable {
      * @param request the request; read during this call only
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
      */
     public boolean check(Request request, Decision into) {
         long nowNanos = clock.monotonicNanos();
@@ -205,6 +217,7 @@ public final class RateLimiter implements AutoCloseable {
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
      */
     public boolean check(Request request, long epochNanos, Decision into) {
         return evaluate(Operation.CHECK, request, epochNanos - epochOffsetNanos, epochNanos, into);
@@ -215,6 +228,7 @@ public final class RateLimiter implements AutoCloseable {
      *
      * @param request the request; read during this call only
      * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
      */
     public Decision peek(Request request) {
         Decision d = new Decision();
@@ -230,6 +244,7 @@ public final class RateLimiter implements AutoCloseable {
      * @param request the request; read during this call only
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
      */
     public boolean peek(Request request, Decision into) {
         long nowNanos = clock.monotonicNanos();
@@ -271,6 +286,9 @@ public final class RateLimiter implements AutoCloseable {
      * thrown here when it was closed before the call, and completing the stage when a close overtook the check
      * (a failure the close caused never becomes a decision).
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @return a stage completed with the decision; it never completes exceptionally for backend failures,
      *     which the fail mode turns into decisions
      * @throws IllegalStateException when the limiter is closed
@@ -303,6 +321,7 @@ public final class RateLimiter implements AutoCloseable {
         return evaluateAsync(d);
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback completes 'decided', with its own failure too
     private CompletionStage<Decision> evaluateAsync(Decision d) {
         CompletableFuture<Batch> pending;
         try {
@@ -327,12 +346,12 @@ public final class RateLimiter implements AutoCloseable {
         return decided;
     }
 
-    /** @return the configuration this limiter runs */
+    /** {@return the configuration this limiter runs} */
     public LimiterConfig config() {
         return config;
     }
 
-    /** @return a snapshot of failure counters and the backend's counters */
+    /** {@return a snapshot of failure counters and the backend's counters} */
     public LimiterStats stats() {
         long open = failedOpen.sum();
         long shut = failedClosed.sum();
@@ -446,7 +465,7 @@ public final class RateLimiter implements AutoCloseable {
         failureLog.failed(cause, FailMode.LOCAL);
     }
 
-    /** @return the embedded store of {@code fail_mode: local}, made now if this is the first failure */
+    /** {@return the embedded store of {@code fail_mode: local}, made now if this is the first failure} */
     private MemoryBackend fallback() {
         MemoryBackend store = fallback;
         if (store != null) {

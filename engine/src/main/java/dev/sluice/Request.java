@@ -31,7 +31,7 @@ public final class Request {
     public Request() {
     }
 
-    /** @return this request emptied: no identities, no attributes, one permit */
+    /** {@return this request emptied: no identities, no attributes, one permit} */
     public Request clear() {
         user = null;
         tenant = null;
@@ -42,19 +42,31 @@ public final class Request {
         return this;
     }
 
-    /** @param user the user; {@code null} or blank means {@code anonymous} @return this */
+    /**
+     * {@return this}
+     *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     */
     public Request user(String user) {
         this.user = user;
         return this;
     }
 
-    /** @param tenant the tenant; {@code null} or blank means none @return this */
+    /**
+     * {@return this}
+     *
+     * @param tenant the tenant; {@code null} or blank means none
+     */
     public Request tenant(String tenant) {
         this.tenant = tenant;
         return this;
     }
 
-    /** @param tool the tool or prompt name; {@code null} means none @return this */
+    /**
+     * {@return this}
+     *
+     * @param tool the tool or prompt name; {@code null} means none
+     */
     public Request tool(String tool) {
         this.tool = tool;
         return this;
@@ -115,49 +127,46 @@ public final class Request {
         return this;
     }
 
-    /** @return the user as given, or {@code null} */
+    /** {@return the user as given, or {@code null}} */
     public String user() {
         return user;
     }
 
-    /** @return the tenant as given, or {@code null} */
+    /** {@return the tenant as given, or {@code null}} */
     public String tenant() {
         return tenant;
     }
 
-    /** @return the tool as given, or {@code null} */
+    /** {@return the tool as given, or {@code null}} */
     public String tool() {
         return tool;
     }
 
     /**
+     * {@return its value as given, or {@code null} when the request has none}
+     *
      * @param name an attribute's name; {@code user}, {@code tenant} and {@code tool} give those identities
-     * @return its value as given, or {@code null} when the request has none
      */
     public String attribute(String name) {
-        switch (name) {
-            case Attributes.USER -> {
-                return user;
-            }
-            case Attributes.TENANT -> {
-                return tenant;
-            }
-            case Attributes.TOOL -> {
-                return tool;
-            }
-            default -> {
-                for (int i = 0; i < attributes; i++) {
-                    // Identity first: names usually come from the same string constants as the configuration's.
-                    if (names[i] == name || names[i].equals(name)) {
-                        return values[i];
-                    }
-                }
-                return null;
-            }
-        }
+        return switch (name) {
+            case Attributes.USER -> user;
+            case Attributes.TENANT -> tenant;
+            case Attributes.TOOL -> tool;
+            default -> other(name);
+        };
     }
 
-    /** @return units the request costs on every limit, at least 1 */
+    /** {@return the value of a caller-set attribute, not one of the identities, or {@code null}} */
+    String other(String name) {
+        for (int i = 0; i < attributes; i++) {
+            if (names[i].equals(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    /** {@return units the request costs on every limit, at least 1} */
     public long permits() {
         return permits;
     }

@@ -73,7 +73,9 @@ public final class MemoryBackend implements Backend {
     }
 
     /**
-     * @param config the limiter's configuration: algorithm, table size, budget
+     * Builds the off-heap store that holds every key's state for one limiter, and the seeds of its key spaces.
+     *
+     * @param config the limiter's configuration: algorithm, table size, budget, limits
      * @throws IllegalArgumentException when the store cannot be built with those settings, naming them
      */
     public MemoryBackend(LimiterConfig config) {
@@ -173,12 +175,7 @@ public final class MemoryBackend implements Backend {
 
     /** The seed of a key space's keys at one window: kept for the configuration's, computed for any other. */
     private long seed(String keySpace, long windowSeconds) {
-        // Identity first: the engine names entries with the configuration's own strings.
-        for (int k = 0; k < seedSpaces.length; k++) {
-            if (seedSpaces[k] == keySpace && seedWindows[k] == windowSeconds) {
-                return seeds[k];
-            }
-        }
+        // The engine names entries with the configuration's own strings, which String.equals matches at once.
         for (int k = 0; k < seedSpaces.length; k++) {
             if (seedWindows[k] == windowSeconds && seedSpaces[k].equals(keySpace)) {
                 return seeds[k];
@@ -242,6 +239,8 @@ public final class MemoryBackend implements Backend {
      * arrive, so a budget of it is a ceiling, not a reservation. The configuration refuses a default above
      * {@link #MAX_DEFAULT_RING_BUDGET_BYTES} when it is built.
      *
+     * @param maxKeys how many keys the store holds at most
+     * @param limits the distinct counts of the configured rates: each is the size of a ring
      * @return bytes, or Long.MAX_VALUE when past the ceiling
      */
     public static long ringBudgetFor(long maxKeys, Collection<Long> limits) {

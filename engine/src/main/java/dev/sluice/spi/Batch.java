@@ -41,6 +41,10 @@ import java.util.Arrays;
  *       (a reset forgets it all the same).</li>
  * </ul>
  *
+ * <p>Every method that takes an entry index {@code i} throws {@link IndexOutOfBoundsException} unless
+ * {@code 0 <= i < size()}, and every method that takes a part index {@code j} unless
+ * {@code 0 <= j < partCount(i)}.
+ *
  * <p>Not thread-safe: a batch belongs to one request at a time.
  */
 public final class Batch {
@@ -216,82 +220,104 @@ public final class Batch {
 
     // ---- the request -----------------------------------------------------------------------------------------
 
-    /** @return what the request asks */
+    /** {@return what the request asks} */
     public Operation operation() {
         return operation;
     }
 
-    /** @return true when a refused {@link Operation#CHECK} charges no entry */
+    /** {@return true when a refused {@link Operation#CHECK} charges no entry} */
     public boolean allOrNothing() {
         return allOrNothing;
     }
 
-    /** @return units the request costs on every entry, at least 1 */
+    /** {@return units the request costs on every entry, at least 1} */
     public long permits() {
         return permits;
     }
 
-    /** @return the request's normalised tenant, or {@code null}; for backends whose keys name the tenant */
+    /** {@return the request's normalised tenant, or {@code null}; for backends whose keys name the tenant} */
     public String tenant() {
         return tenant;
     }
 
-    /** @return the request's time for the arithmetic */
+    /** {@return the request's time for the arithmetic} */
     public long monotonicNanos() {
         return monotonicNanos;
     }
 
-    /** @return the request's time as nanoseconds since the Unix epoch */
+    /** {@return the request's time as nanoseconds since the Unix epoch} */
     public long epochNanos() {
         return epochNanos;
     }
 
     // ---- entries ---------------------------------------------------------------------------------------------
 
-    /** @return the number of entries */
+    /** {@return the number of entries} */
     public int size() {
         return size;
     }
 
-    /** @param i index below {@link #size()} @return the name the keys of the entry's limit carry */
+    /**
+     * {@return the name the keys of the entry's limit carry}
+     *
+     * @param i index below {@link #size()}
+     */
     public String keySpace(int i) {
         return keySpaces[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return how many parts name the entry's key, at least 1 */
+    /**
+     * {@return how many parts name the entry's key, at least 1}
+     *
+     * @param i index below {@link #size()}
+     */
     public int partCount(int i) {
         return partCounts[check(i)];
     }
 
     /**
+     * {@return the name of the request attribute that part {@code j} of the key is}
+     *
      * @param i index below {@link #size()}
      * @param j index below {@link #partCount(int) partCount(i)}
-     * @return the name of the request attribute that part {@code j} of the key is
      */
     public String attribute(int i, int j) {
         return partAttributes[partIndex(i, j)];
     }
 
     /**
+     * {@return part {@code j} of the entry's key: the attribute's normalised value}
+     *
      * @param i index below {@link #size()}
      * @param j index below {@link #partCount(int) partCount(i)}
-     * @return part {@code j} of the entry's key: the attribute's normalised value
      */
     public String part(int i, int j) {
         return partValues[partIndex(i, j)];
     }
 
-    /** @param i index below {@link #size()} @return units per window of the rate in force for the entry */
+    /**
+     * {@return units per window of the rate in force for the entry}
+     *
+     * @param i index below {@link #size()}
+     */
     public long count(int i) {
         return counts[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return the entry's window in seconds */
+    /**
+     * {@return the entry's window in seconds}
+     *
+     * @param i index below {@link #size()}
+     */
     public long windowSeconds(int i) {
         return windowSeconds[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return the entry's window in nanoseconds */
+    /**
+     * {@return the entry's window in nanoseconds}
+     *
+     * @param i index below {@link #size()}
+     */
     public long windowNanos(int i) {
         return windowSeconds[check(i)] * NANOS_PER_SECOND;
     }
@@ -326,36 +352,53 @@ public final class Batch {
         retryAfterNanos[i] = Math.max(0, retryAfter);
     }
 
-    /** @param i index below {@link #size()}; records that the backend could not evaluate entry {@code i} */
+    /**
+     * Records that the backend could not evaluate entry {@code i}.
+     *
+     * @param i index below {@link #size()}
+     */
     public void unavailable(int i) {
         outcomes[check(i)] = UNAVAILABLE;
     }
 
     /**
+     * {@return {@link Outcome#ALLOWED}, {@link Outcome#BLOCKED} or {@link Outcome#UNAVAILABLE} (also for an entry no
+     *     backend has written)}
+     *
      * @param i index below {@link #size()}
-     * @return {@link Outcome#ALLOWED}, {@link Outcome#BLOCKED} or {@link Outcome#UNAVAILABLE} (also for an entry
-     *     no backend has written)
      */
     public Outcome outcome(int i) {
         return OUTCOMES[outcomes[check(i)]];
     }
 
-    /** @param i index below {@link #size()} @return units left after the request */
+    /**
+     * {@return units left after the request}
+     *
+     * @param i index below {@link #size()}
+     */
     public long remaining(int i) {
         return remaining[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return nanoseconds until the entry resets */
+    /**
+     * {@return nanoseconds until the entry resets}
+     *
+     * @param i index below {@link #size()}
+     */
     public long resetAfterNanos(int i) {
         return resetAfterNanos[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return nanoseconds until a blocked entry admits the request, else 0 */
+    /**
+     * {@return nanoseconds until a blocked entry admits the request, else 0}
+     *
+     * @param i index below {@link #size()}
+     */
     public long retryAfterNanos(int i) {
         return retryAfterNanos[check(i)];
     }
 
-    /** @return the object a backend attached to this batch with {@link #attach}, or {@code null} */
+    /** {@return the object a backend attached to this batch with {@link #attach}, or {@code null}} */
     public Object attachment() {
         return attachment;
     }

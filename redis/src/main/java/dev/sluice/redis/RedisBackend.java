@@ -146,6 +146,7 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the callbacks fail the check on timeout or cancel the timer
     public CompletableFuture<Batch> evaluateAsync(Batch batch) {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
@@ -312,6 +313,7 @@ public final class RedisBackend implements Backend {
      * to {@code keysEnd}, then the check's arguments (time, member, key count, each key's limit and window), all
      * captured when the check was submitted, so a call never reads a batch.
      */
+    @SuppressWarnings("ArrayRecordComponent") // a carrier of one call's bytes, never compared or hashed
     record Part(Check check, int[] at, byte[] firstKey, byte[] resp, int keysEnd) {
         int keyCount() {
             return at.length;
@@ -413,6 +415,7 @@ public final class RedisBackend implements Backend {
             return connected.thenCompose(c -> call(c.commands(), parts));
         }
 
+        @SuppressWarnings("FutureReturnValueIgnored") // handle's nested future is flattened by thenCompose
         private CompletableFuture<ScriptReply> call(BaseRedisAsyncCommands<byte[], byte[]> commands, Part[] parts) {
             int keys = 0;
             for (Part p : parts) {

@@ -45,6 +45,8 @@ public final class RedisKeys {
     private final boolean tenantScoped;
 
     /**
+     * Creates the key scheme of one limiter's configuration.
+     *
      * @param prefix the first segment of every key ({@code redis_key_prefix})
      * @param tenantScoped true to put the request's tenant after the prefix ({@code redis_tenant_scoped_keys})
      */
@@ -54,6 +56,8 @@ public final class RedisKeys {
     }
 
     /**
+     * Builds the key that holds one dimension's counter for one request, in the form the class comment gives.
+     *
      * @param tenant the request's normalised tenant, or {@code null} (then the key is never tenant-scoped)
      * @param dimension the dimension
      * @param value the normalised user, tenant or tool name
@@ -65,6 +69,9 @@ public final class RedisKeys {
     }
 
     /**
+     * Builds the key that holds one limit's counter for one request at one of its rates: a preset's as the class
+     * comment gives it, a custom limit's with its name in the dimension's place.
+     *
      * @param tenant the request's normalised tenant, or {@code null} (then the key is never tenant-scoped)
      * @param keySpace the name the limit's keys carry: {@code user}, {@code tenant}, {@code tool} or a custom
      *     limit's name
@@ -92,8 +99,8 @@ public final class RedisKeys {
     static String bounded(String segment) {
         // A UTF-16 unit is 1 to 3 bytes of UTF-8: short strings need no count, long ones no check.
         boolean tooLong = segment.length() > MAX_IDENTITY_BYTES
-                || segment.length() * 3 > MAX_IDENTITY_BYTES
-                        && segment.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTITY_BYTES;
+                || (segment.length() * 3 > MAX_IDENTITY_BYTES
+                        && segment.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTITY_BYTES);
         return tooLong || looksLikeDigest(segment) ? digest(segment.getBytes(StandardCharsets.UTF_8)) : segment;
     }
 
