@@ -6,6 +6,8 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.KeySpace;
+import dev.sluice.spi.Limit;
 import dev.sluice.store.AcquireResult;
 import dev.sluice.store.AcquireStatus;
 import dev.sluice.store.Fingerprint;
@@ -40,8 +42,8 @@ public final class MemoryBackend implements Backend {
 
     private final KeyedStore store;
     private final Fingerprint fingerprint;
-    private final Rate[] seededRates = new Rate[Dimension.values().length];
-    private final long[] seeds = new long[Dimension.values().length];
+    private final Limit[] seededRates = new Limit[Batch.MAX_DIMENSIONS];
+    private final long[] seeds = new long[Batch.MAX_DIMENSIONS];
     private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
 
     /**
@@ -77,7 +79,7 @@ public final class MemoryBackend implements Backend {
         requests.clear();
         int size = batch.size();
         for (int i = 0; i < size; i++) {
-            Rate rate = batch.rate(i);
+            Limit rate = batch.rate(i);
             requests.add(fingerprint, seed(batch.dimension(i), rate), batch.value(i), 1, rate.count(), rate.windowNanos());
         }
         store.acquire(requests, batch.monotonicNanos());
@@ -96,7 +98,7 @@ public final class MemoryBackend implements Backend {
     }
 
     /** The seed of a dimension's keys: user and tenant seeds are kept, a tool's (own window) is computed. */
-    private long seed(Dimension dimension, Rate rate) {
+    private long seed(KeySpace dimension, Limit rate) {
         int d = dimension.ordinal();
         if (seededRates[d] == rate) {
             return seeds[d];
@@ -104,13 +106,13 @@ public final class MemoryBackend implements Backend {
         return fingerprint.seed(namespace(dimension, rate));
     }
 
-    private void keepSeed(Dimension dimension, Rate rate) {
+    private void keepSeed(KeySpace dimension, Limit rate) {
         seeds[dimension.ordinal()] = fingerprint.seed(namespace(dimension, rate));
         seededRates[dimension.ordinal()] = rate;
     }
 
     /** The namespace {@code <dimension>:…:<windowSeconds>} as a number. */
-    private static long namespace(Dimension dimension, Rate rate) {
+    private static long namespace(KeySpace dimension, Limit rate) {
         return ((long) (dimension.ordinal() + 1) << 48) ^ rate.windowSeconds();
     }
 

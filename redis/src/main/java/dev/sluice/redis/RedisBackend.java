@@ -2,10 +2,10 @@ package dev.sluice.redis;
 
 import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
-import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Limit;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
@@ -237,7 +237,7 @@ public final class RedisBackend implements Backend {
         int keysEnd = resp.length();
         resp.bulk(micros).bulk(member).bulk(at.length);
         for (int i : at) {
-            Rate rate = batch.rate(i);
+            Limit rate = batch.rate(i);
             resp.bulk(rate.count()).bulk(rate.windowSeconds());
         }
         return new Part(check, at, allKeys[at[0]], resp.toBytes(), keysEnd);

@@ -1,6 +1,7 @@
 package dev.sluice.redis;
 
 import dev.sluice.Dimension;
+import dev.sluice.spi.KeySpace;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,7 +61,7 @@ public final class RedisKeys {
      * @param windowSeconds the dimension's window
      * @return the key
      */
-    public String key(String tenant, Dimension dimension, String value, long windowSeconds) {
+    public String key(String tenant, KeySpace dimension, String value, long windowSeconds) {
         boolean scoped = tenantScoped && tenant != null;
         StringBuilder key = new StringBuilder(prefix.length() + 48 + Math.min(value.length(), 2 * DIGEST_HEX))
                 .append(prefix).append(':');
