@@ -95,15 +95,19 @@ final class LimiterConfigParser {
 
     /**
      * The backend providers to read settings with: the embedded backend's first, then those
-     * {@link ServiceLoader} finds, by name. A provider whose name or settings another one already has is left
-     * out, with a problem: the class path holds two of one backend, or two backends that cannot be told apart.
+     * {@link ServiceLoader} finds, by name. A provider whose name is not a lower-case name, or whose name or
+     * settings another one already has, is left out, with a problem: the class path holds a faulty provider, two
+     * of one backend, or two backends that cannot be told apart.
      */
     static List<BackendProvider<?>> providers(Settings problems) {
         List<BackendProvider<?>> found = new ArrayList<>();
         try {
             Iterator<?> it = ServiceLoader.load(BackendProvider.class).iterator();
             while (it.hasNext()) {
-                found.add((BackendProvider<?>) it.next());
+                BackendProvider<?> p = (BackendProvider<?>) it.next();
+                if (wellFormed(p, problems)) {
+                    found.add(p);
+                }
             }
         } catch (ServiceConfigurationError e) {
             problems.report("backend: a backend provider on the class path or module path cannot be loaded: "
@@ -135,6 +139,23 @@ final class LimiterConfigParser {
             kept.add(p);
         }
         return kept;
+    }
+
+    /** @return true when the provider has a lower-case name and a list of keys; else records a problem */
+    private static boolean wellFormed(BackendProvider<?> p, Settings problems) {
+        String name = null;
+        try {
+            name = p.name();
+            if (name != null && !name.isBlank() && name.equals(name.strip().toLowerCase(Locale.ROOT))
+                    && p.keys() != null) {
+                return true;
+            }
+        } catch (RuntimeException e) {
+            // Reported below, as any other faulty provider.
+        }
+        problems.report("backend " + Settings.quote(name) + " (" + p.getClass().getName() + "): a provider has a"
+                + " lower-case name, without surrounding white space, and lists the settings it owns");
+        return false;
     }
 
     /**

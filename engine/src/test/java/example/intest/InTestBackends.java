@@ -27,6 +27,11 @@ public final class InTestBackends {
         return withServicesOf("/broken-backend/", action);
     }
 
+    /** @return what {@code action} returns, with {@link BadlyNamedBackendProvider} on the class path */
+    public static <T> T withBadlyNamedProvider(Supplier<T> action) {
+        return withServicesOf("/badly-named-backend/", action);
+    }
+
     private static <T> T withServicesOf(String directory, Supplier<T> action) {
         URL services = InTestBackends.class.getResource(directory);
         Thread thread = Thread.currentThread();

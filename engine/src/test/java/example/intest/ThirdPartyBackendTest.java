@@ -1,5 +1,6 @@
 package example.intest;
 
+import static example.intest.InTestBackends.withBadlyNamedProvider;
 import static example.intest.InTestBackends.withBrokenProvider;
 import static example.intest.InTestBackends.withProvider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -165,5 +166,13 @@ class ThirdPartyBackendTest {
                 () -> withBrokenProvider(() -> LimiterConfig.fromMap(Map.of("by_user", "5/m"))));
         assertEquals(problems("backend \"broken\": its provider failed to read its settings:"
                 + " java.lang.IllegalStateException: cannot read broken_setting"), e.getMessage());
+    }
+
+    @Test
+    void providerWithANameNoSettingCanSelectIsAProblem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withBadlyNamedProvider(() -> LimiterConfig.fromMap(Map.of("by_user", "5/m"))));
+        assertEquals(problems("backend \"In-Test\" (example.intest.BadlyNamedBackendProvider): a provider has a"
+                + " lower-case name, without surrounding white space, and lists the settings it owns"), e.getMessage());
     }
 }

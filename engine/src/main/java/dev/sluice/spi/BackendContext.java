@@ -27,12 +27,4 @@ public record BackendContext(String backend, String algorithm, List<ConfiguredLi
         Objects.requireNonNull(role, "role");
         limits = List.copyOf(limits);
     }
-
-    /**
-     * @param newRole another role
-     * @return this context for a backend of that role
-     */
-    public BackendContext withRole(BackendRole newRole) {
-        return new BackendContext(backend, algorithm, limits, newRole);
-    }
 }
