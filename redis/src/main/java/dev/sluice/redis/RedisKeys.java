@@ -1,6 +1,7 @@
 package dev.sluice.redis;
 
 import dev.sluice.Dimension;
+import dev.sluice.spi.KeySpace;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,7 +65,7 @@ public final class RedisKeys {
      * @param windowSeconds the dimension's window
      * @return the key
      */
-    public String key(String tenant, Dimension dimension, String value, long windowSeconds) {
+    public String key(String tenant, KeySpace dimension, String value, long windowSeconds) {
         boolean scoped = tenantScoped && tenant != null;
         StringBuilder key = new StringBuilder(prefix.length() + 48 + Math.min(value.length(), 2 * DIGEST_HEX))
                 .append(prefix).append(':');
@@ -80,7 +81,7 @@ public final class RedisKeys {
         return key.append(':').append(windowSeconds).toString();
     }
 
-    /** @return {@code segment}, or its digest when it is too long or has the digest's own form */
+    /** {@return {@code segment}, or its digest when it is too long or has the digest's own form} */
     static String bounded(String segment) {
         // A UTF-16 unit is 1 to 3 bytes of UTF-8: short strings need no count, long ones no check.
         boolean tooLong = segment.length() > MAX_IDENTITY_BYTES
