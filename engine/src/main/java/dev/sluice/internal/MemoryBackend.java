@@ -1,24 +1,19 @@
 package dev.sluice.internal;
 
-import dev.sluice.Algorithm;
-import dev.sluice.Dimension;
-import dev.sluice.Limit;
-import dev.sluice.LimiterConfig;
-import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
+import dev.sluice.spi.BackendContext;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.ConfiguredLimit;
 import dev.sluice.spi.Operation;
 import dev.sluice.store.AcquireResult;
 import dev.sluice.store.AcquireStatus;
 import dev.sluice.store.Fingerprint;
 import dev.sluice.store.KeyedStore;
-import dev.sluice.store.StoreAlgorithm;
 import dev.sluice.store.StoreBatch;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,6 +50,8 @@ public final class MemoryBackend implements Backend {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** The seed under which a custom limit's name is hashed into its key space's namespace. */
     private static final long KEY_SPACE_NAMES = 0x4B45_5953_5041_4345L;
+    /** The presets' key spaces, in the order their seeds have always been numbered by. */
+    private static final List<String> PRESETS = List.of("user", "tenant", "tool");
 
     private final KeyedStore store;
     private final Fingerprint fingerprint;
@@ -73,40 +70,39 @@ public final class MemoryBackend implements Backend {
     }
 
     /**
-     * Builds the off-heap store that holds every key's state for one limiter, and the seeds of its key spaces.
+     * Builds the embedded backend's store, and the seeds of the configured key spaces.
      *
-     * @param config the limiter's configuration: algorithm, table size, budget, limits
+     * @param options table size and budget
+     * @param context the algorithm and the configured limits
      * @throws IllegalArgumentException when the store cannot be built with those settings, naming them
      */
-    public MemoryBackend(LimiterConfig config) {
-        KeyedStore.Builder builder = KeyedStore.builder(storeAlgorithm(config)).maxKeys(config.memoryMaxKeys());
-        if (config.memoryBudgetBytes() > 0) {
-            builder.memoryBudgetBytes(config.memoryBudgetBytes());
-        } else if (config.algorithm() == Algorithm.SLIDING_WINDOW) {
-            builder.memoryBudgetBytes(builder.fixedBytes() + defaultRingBudget(config));
+    public MemoryBackend(MemoryOptions options, BackendContext context) {
+        KeyedStore.Builder builder = KeyedStore.builder(MemoryOptions.storeAlgorithm(context.algorithm()))
+                .maxKeys(options.maxKeys());
+        if (options.budgetBytes() > 0) {
+            builder.memoryBudgetBytes(options.budgetBytes());
+        } else if (context.algorithm().equals("sliding_window")) {
+            builder.memoryBudgetBytes(builder.fixedBytes()
+                    + Math.max(ringBudgetFor(options.maxKeys(), MemoryOptions.limitCounts(context)), 1));
         }
         try {
             this.store = builder.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid embedded-backend settings (memory_max_keys="
-                    + config.memoryMaxKeys() + ", memory_budget_bytes=" + config.memoryBudgetBytes() + "): "
+                    + options.maxKeys() + ", memory_budget_bytes=" + options.budgetBytes() + "): "
                     + e.getMessage(), e);
         }
         this.fingerprint = store.fingerprint();
         List<String> spaces = new ArrayList<>();
         List<Long> windows = new ArrayList<>();
-        for (Limit limit : config.limits()) {
-            List<Rate> rates = new ArrayList<>(limit.rates());
-            limit.overrides().forEach(o -> rates.addAll(o.rates()));
-            for (Rate rate : rates) {
-                boolean known = false;
-                for (int k = 0; k < spaces.size(); k++) {
-                    known |= spaces.get(k).equals(limit.name()) && windows.get(k) == rate.windowSeconds();
-                }
-                if (!known) {
-                    spaces.add(limit.name());
-                    windows.add(rate.windowSeconds());
-                }
+        for (ConfiguredLimit limit : context.limits()) {
+            boolean known = false;
+            for (int k = 0; k < spaces.size(); k++) {
+                known |= spaces.get(k).equals(limit.keySpace()) && windows.get(k) == limit.limit().windowSeconds();
+            }
+            if (!known) {
+                spaces.add(limit.keySpace());
+                windows.add(limit.limit().windowSeconds());
             }
         }
         this.seedSpaces = spaces.toArray(new String[0]);
@@ -189,9 +185,9 @@ public final class MemoryBackend implements Backend {
      * limit's is a fingerprint of its name with the window folded in.
      */
     private long computeSeed(String keySpace, long windowSeconds) {
-        Dimension preset = Dimension.of(keySpace);
-        if (preset != null) {
-            return fingerprint.seed(((long) (preset.ordinal() + 1) << 48) ^ windowSeconds);
+        int preset = PRESETS.indexOf(keySpace);
+        if (preset >= 0) {
+            return fingerprint.seed(((long) (preset + 1) << 48) ^ windowSeconds);
         }
         long[] lo = new long[1];
         long hi = fingerprint.of(KEY_SPACE_NAMES, keySpace, lo, 0);
@@ -252,26 +248,9 @@ public final class MemoryBackend implements Backend {
         return bytes;
     }
 
-    private static long defaultRingBudget(LimiterConfig config) {
-        TreeSet<Long> limits = new TreeSet<>();
-        for (Limit limit : config.limits()) {
-            limit.rates().forEach(rate -> limits.add(rate.count()));
-            limit.overrides().forEach(o -> o.rates().forEach(rate -> limits.add(rate.count())));
-        }
-        return Math.max(ringBudgetFor(config.memoryMaxKeys(), limits), 1);
-    }
-
     private static Scratch attach(Batch batch) {
         Scratch s = new Scratch();
         batch.attach(s);
         return s;
-    }
-
-    private static StoreAlgorithm storeAlgorithm(LimiterConfig config) {
-        return switch (config.algorithm()) {
-            case FIXED_WINDOW -> StoreAlgorithm.FIXED_WINDOW;
-            case SLIDING_WINDOW -> StoreAlgorithm.SLIDING_WINDOW_LOG;
-            case TOKEN_BUCKET -> StoreAlgorithm.TOKEN_BUCKET;
-        };
     }
 }

@@ -95,7 +95,7 @@ public final class RedisKeys {
         return key.append(':').append(windowSeconds).toString();
     }
 
-    /** @return {@code segment}, or its digest when it is too long or has the digest's own form */
+    /** {@return {@code segment}, or its digest when it is too long or has the digest's own form} */
     static String bounded(String segment) {
         // A UTF-16 unit is 1 to 3 bytes of UTF-8: short strings need no count, long ones no check.
         boolean tooLong = segment.length() > MAX_IDENTITY_BYTES
