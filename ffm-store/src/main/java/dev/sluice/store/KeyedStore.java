@@ -16,7 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code SlotTable} (the lock-free index), a {@code Reclaimer} and one final subclass per algorithm, so the
  * request path of a store is monomorphic.
  *
- * <p>Thread-safe; {@code acquire} never blocks, never allocates and never takes a lock.
+ * <p>Besides charging, a store answers what a charge would answer ({@link #peek(long, long, long, long, long,
+ * long, AcquireResult) peek}), forgets a key ({@link #reset(long, long, long) reset}) and charges a batch all
+ * or nothing ({@link #acquireAll(StoreBatch, long) acquireAll}); docs/concurrency.md says where each
+ * linearizes.
+ *
+ * <p>Thread-safe; {@code acquire}, {@code peek} and {@code acquireAll} never block, never allocate and never
+ * take a lock; a sliding-window {@code reset} may wait for the key's admissions in flight to write their times.
  */
 public abstract sealed class KeyedStore implements AutoCloseable permits FixedWindowStore, TokenBucketStore, SlidingLogStore {
     /** The largest limit a key may have. */
