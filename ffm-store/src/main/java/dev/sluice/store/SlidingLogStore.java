@@ -311,14 +311,16 @@ public final class SlidingLogStore extends KeyedStore {
      * concurrent reader admits more than it would; when no admission landed on top of the charge (its own
      * admissions are still the newest), step 3 has nothing to do and the give-back is exact. Otherwise the
      * admissions above it keep their number but take the newest time: conservative by the span of those
-     * admissions. A counter CAS that loses gives its marked slots the newest time and starts again.
+     * admissions. A counter CAS that loses gives its marked slots the newest time and starts again. A slot
+     * that never reads written (see settled) ends the attempts after SETTLE_ROUNDS: the charge then stays,
+     * which only ever refuses more.
      */
     @Override
     void refund(long hi, long lo, long permits, long limit, long windowNanos, long charged, long now) {
         int generation = StateWordLayout.logGeneration(charged);
         long first = StateWordLayout.logAdmissions(charged) - permits;
         long home = table.home(lo);
-        for (;;) {
+        for (int round = 0; round < SETTLE_ROUNDS; round++) {
             long handle = table.find(hi, lo, home);
             if (handle < 0) {
                 return;
