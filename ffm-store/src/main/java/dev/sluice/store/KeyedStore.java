@@ -154,12 +154,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      */
     public final void acquire(StoreBatch batch, long nowNanos) {
         int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
-        }
-        if (closed) {
-            throw closedException(null);
-        }
+        checkOpenFor(batch);
         try {
             reclaimer.pace(nowNanos);
             if (size > 1) {
@@ -201,12 +196,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      */
     public final int acquireAll(StoreBatch batch, long nowNanos) {
         int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
-        }
-        if (closed) {
-            throw closedException(null);
-        }
+        checkOpenFor(batch);
         try {
             reclaimer.pace(nowNanos);
             long[] words = batch.charged;
@@ -291,12 +281,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      */
     public final void peek(StoreBatch batch, long nowNanos) {
         int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
-        }
-        if (closed) {
-            throw closedException(null);
-        }
+        checkOpenFor(batch);
         try {
             for (int i = 0; i < size; i++) {
                 inspect(batch.hi[i], batch.lo[i], batch.permits[i], batch.limits[i], batch.windows[i], nowNanos, batch.results[i]);
@@ -489,6 +474,16 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         if (limit < 1 | limit > StateWordLayout.MAX_LIMIT | windowNanos < StateWordLayout.MIN_WINDOW_NANOS
                 | windowNanos > StateWordLayout.MAX_WINDOW_NANOS | permits < 1 | permits > limit) {
             throw invalidArgument(permits, limit, windowNanos);
+        }
+    }
+
+    /** Checks every request of a batch, then that the store is open: a bad batch is refused before any work. */
+    private void checkOpenFor(StoreBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
+        }
+        if (closed) {
+            throw closedException(null);
         }
     }
 
