@@ -33,6 +33,8 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
     public static final long MIN_WINDOW_NANOS = StateWordLayout.MIN_WINDOW_NANOS;
     /** The most keys a store holds. */
     public static final long MAX_KEYS = SlotLayout.MAX_KEYS;
+    /** The most distinct limits the keys of one SLIDING_WINDOW_LOG store may have: each has rings of its own. */
+    public static final int MAX_SLIDING_WINDOW_LIMITS = RingLayout.MAX_SLABS;
 
     /**
      * How far a stored time may lie past what a live state can hold (now + window) and still be taken as
