@@ -4,7 +4,10 @@ package dev.sluice.redis;
  * One request as the Redis backend reads it and answers it: what to do ({@link #operation()}), whether a refusal
  * may charge nothing ({@link #allOrNothing()}), how many permits it takes, its time and tenant, and its entries
  * (one per rate of every limit it is checked against), each with its key's parts and the rate in force. The
- * backend writes one outcome per entry with {@link #allow}, {@link #block} or {@link #unavailable}.
+ * backend writes one outcome per entry with {@link #allow}, {@link #block} or {@link #unavailable}: an entry with
+ * room for the permits is answered with what a check leaves it, whether or not it was charged (a peek, an entry
+ * of a refused all-or-nothing check); an entry whose count is below the permits is refused for a whole window;
+ * a reset answers each entry with its whole count.
  *
  * <p>Entries name distinct keys: no two entries of one request have the same key space, parts and window.
  *
@@ -25,7 +28,7 @@ interface RedisRequest {
 
     Operation operation();
 
-    /** @return true when a refused request must charge no entry (a blocked entry makes the others uncharged) */
+    /** @return true when a refused check must charge no entry: one blocked entry leaves every other uncharged */
     boolean allOrNothing();
 
     /** @return the permits the request takes from every entry, at least 1 */
