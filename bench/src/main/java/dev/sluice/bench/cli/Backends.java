@@ -1,12 +1,10 @@
 package dev.sluice.bench.cli;
 
-import dev.sluice.Algorithm;
 import dev.sluice.Clock;
 import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
 import dev.sluice.bench.peers.OnHeapBackend;
 import java.util.List;
-import java.util.Locale;
 
 /** Opens a limiter on the backend a command line names: {@code memory}, {@code redis} or {@code onheap}. */
 final class Backends {
@@ -32,19 +30,5 @@ final class Backends {
             }
             default -> throw new UsageException("--backend=\"" + backend + "\": must be one of " + String.join(", ", NAMES));
         }
-    }
-
-    static Algorithm algorithm(Options o, String flag, Algorithm fallback) {
-        String raw = o.string(flag, null);
-        if (raw == null) {
-            return fallback;
-        }
-        String v = raw.strip().toLowerCase(Locale.ROOT).replace('-', '_');
-        for (Algorithm a : Algorithm.values()) {
-            if (a.configName().equals(v)) {
-                return a;
-            }
-        }
-        throw new UsageException("--" + flag + "=\"" + raw + "\": must be one of fixed_window, sliding_window, token_bucket");
     }
 }

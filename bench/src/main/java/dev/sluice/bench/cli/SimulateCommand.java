@@ -7,92 +7,162 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code sluice simulate}: the default command. */
-final class SimulateCommand {
-    static final Set<String> VALUED = Set.of("backend", "redis", "algorithm", "tenants", "users-per-tenant",
-            "by-user", "by-tenant", "tools", "load", "zipf", "duration", "clock", "threads", "seed");
-    static final Set<String> SWITCHES = Set.of("help", "quiet");
+/**
+ * {@code sluice simulate}: the default command. The flags are this class's fields; picocli parses them and
+ * writes the help from the same annotations.
+ *
+ * <p>Not thread-safe: one command line at a time.
+ */
+@Command(name = "simulate", sortOptions = false, abbreviateSynopsis = true,
+        synopsisHeading = "Usage: ", descriptionHeading = "%n", footerHeading = "%n",
+        header = "(default) replay a multi-tenant workload and summarise the decisions, throughput and latency",
+        description = {
+            "sluice simulate: replay a multi-tenant workload against a limiter and summarise what it decided.",
+            "",
+            "Every user sends LOAD times its by_user limit (a Poisson stream); each request names a tool chosen by"
+                + " Zipf popularity (the first tool is the most popular). The tool limits are global, shared by all"
+                + " users. With --clock manual (the default) time is simulated: a 10-minute workload runs as fast as"
+                + " the limiter allows. With --clock real, requests are paced against the wall clock."},
+        optionListHeading = "%nOptions (defaults in brackets):%n",
+        footer = {
+            "Rates are COUNT/UNIT with UNIT s, m, h or d, e.g. 60/m.",
+            "",
+            "Example: sluice simulate --algorithm token_bucket --threads 2 --duration 5m --load 1.5"})
+final class SimulateCommand implements Callable<Integer> {
     static final String DEFAULT_TOOLS = "search=8000/s,fetch=4000/s,summarize=2000/s,translate=1000/s,code_exec=500/s";
+    static final String DEFAULT_BACKEND = "memory";
+    static final String DEFAULT_DURATION = "10m";
+    static final String REDIS_DURATION = "30s";
 
-    static final String HELP = """
-            sluice simulate: replay a multi-tenant workload against a limiter and summarise what it decided.
-
-            Every user sends LOAD times its by_user limit (a Poisson stream); each request names a tool chosen
-            by Zipf popularity (the first tool is the most popular). The tool limits are global, shared by all
-            users. With --clock manual (the default) time is simulated: a 10-minute workload runs as fast as the
-            limiter allows. With --clock real, requests are paced against the wall clock.
-
-            Options (defaults in brackets):
-              --backend memory|onheap|redis  where counters live [memory]; onheap is the ConcurrentHashMap
-                                         design Sluice replaces, for contrast; redis needs --redis
-              --redis URL                Redis to use with --backend redis, e.g. redis://127.0.0.1:6379;
-                                         implies --backend redis, --clock real and --duration 30s
-              --algorithm NAME           fixed_window | sliding_window | token_bucket [fixed_window]
-              --tenants N                tenants [100]
-              --users-per-tenant N       users in each tenant [100]
-              --by-user RATE             each user's limit [60/m]
-              --by-tenant RATE           each tenant's limit, shared by its users [8000/m]
-              --tools LIST               tool=rate pairs, most popular first
-                                         [%s]
-              --load X                   each user's rate as a multiple of --by-user [2.0]
-              --zipf S                   Zipf exponent of tool popularity, 0 = uniform [1.1]
-              --duration D               simulated (or, with --clock real, wall) time: 500ms, 30s, 10m, 1h
-                                         [10m; 30s on Redis]
-              --clock manual|real        compressed simulated time, or real time [manual; real on Redis]
-              --threads N                worker threads; users are split between them [1]
-              --seed N                   random seed; the same seed replays the same requests [42]
-              --quiet                    no progress line
-              --help                     this text
-
-            Rates are COUNT/UNIT with UNIT s, m, h or d, e.g. 60/m.
-
-            Example: sluice simulate --algorithm token_bucket --threads 2 --duration 5m --load 1.5
-            """.formatted(DEFAULT_TOOLS);
-
-    private SimulateCommand() {
+    /** {@link Backends#NAMES}, for {@code --backend}. */
+    static final class BackendName extends Flags.Choice {
+        BackendName() {
+            super(Backends.NAMES);
+        }
     }
 
-    static Simulation.Settings settings(Options o) {
-        String backend = o.choice("backend", "memory", Backends.NAMES);
-        Algorithm algorithm = Backends.algorithm(o, "algorithm", Algorithm.FIXED_WINDOW);
-        LinkedHashMap<String, String> tools = new LinkedHashMap<>();
-        for (String pair : o.list("tools", List.of(DEFAULT_TOOLS.split(",")))) {
+    /** {@code --clock}: compressed simulated time or the wall clock. */
+    static final class ClockName extends Flags.Choice {
+        ClockName() {
+            super(List.of("manual", "real"));
+        }
+    }
+
+    @Option(names = "--backend", paramLabel = "NAME", converter = BackendName.class,
+            completionCandidates = BackendName.class,
+            description = "where counters live: ${COMPLETION-CANDIDATES} [" + DEFAULT_BACKEND + "; redis with --redis];"
+                    + " onheap is the ConcurrentHashMap design Sluice replaces, for contrast; redis needs --redis")
+    String backend;
+
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Redis to use with --backend redis, e.g. redis://127.0.0.1:6379; implies --backend redis,"
+                    + " --clock real and --duration " + REDIS_DURATION)
+    String redis;
+
+    @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "fixed_window",
+            converter = Flags.AlgorithmName.class, completionCandidates = Flags.AlgorithmName.class,
+            description = "${COMPLETION-CANDIDATES} [${DEFAULT-VALUE}]")
+    Algorithm algorithm;
+
+    @Option(names = "--tenants", paramLabel = "N", defaultValue = "100", converter = Flags.Count.class,
+            description = "tenants [${DEFAULT-VALUE}]")
+    long tenants;
+
+    @Option(names = "--users-per-tenant", paramLabel = "N", defaultValue = "100", converter = Flags.Count.class,
+            description = "users in each tenant [${DEFAULT-VALUE}]")
+    long usersPerTenant;
+
+    @Option(names = "--by-user", paramLabel = "RATE", defaultValue = "60/m", converter = Flags.RateText.class,
+            description = "each user's limit [${DEFAULT-VALUE}]")
+    String byUser;
+
+    @Option(names = "--by-tenant", paramLabel = "RATE", defaultValue = "8000/m", converter = Flags.RateText.class,
+            description = "each tenant's limit, shared by its users [${DEFAULT-VALUE}]")
+    String byTenant;
+
+    @Option(names = "--tools", paramLabel = "LIST", defaultValue = DEFAULT_TOOLS,
+            description = "tool=rate pairs, most popular first [${DEFAULT-VALUE}]")
+    String tools;
+
+    @Option(names = "--load", paramLabel = "X", defaultValue = "2.0", converter = Flags.Decimal.class,
+            description = "each user's rate as a multiple of --by-user [${DEFAULT-VALUE}]")
+    double load;
+
+    @Option(names = "--zipf", paramLabel = "S", defaultValue = "1.1", converter = Flags.Decimal.class,
+            description = "Zipf exponent of tool popularity, 0 = uniform [${DEFAULT-VALUE}]")
+    double zipf;
+
+    @Option(names = "--duration", paramLabel = "D", converter = Flags.Span.class,
+            description = "simulated (or, with --clock real, wall) time: 500ms, 30s, 10m, 1h [" + DEFAULT_DURATION
+                    + "; " + REDIS_DURATION + " on Redis]")
+    Duration duration;
+
+    @Option(names = "--clock", paramLabel = "NAME", converter = ClockName.class, completionCandidates = ClockName.class,
+            description = "${COMPLETION-CANDIDATES}: compressed simulated time, or real time [manual; real on Redis]")
+    String clock;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", converter = Flags.Count.class,
+            description = "worker threads; users are split between them [${DEFAULT-VALUE}]")
+    long threads;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", converter = Flags.Count.class,
+            description = "random seed; the same seed replays the same requests [${DEFAULT-VALUE}]")
+    long seed;
+
+    @Option(names = "--quiet", arity = "0", description = "no progress line")
+    boolean quiet;
+
+    @Option(names = "--help", usageHelp = true, arity = "0", description = "this text")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    SimulateCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    Simulation.Settings settings() {
+        LinkedHashMap<String, String> toolLimits = new LinkedHashMap<>();
+        for (String pair : Flags.items(spec, "--tools", tools)) {
             int eq = pair.indexOf('=');
             if (eq <= 0 || eq == pair.length() - 1) {
-                throw new UsageException("--tools=\"" + o.string("tools", DEFAULT_TOOLS) + "\": item \"" + pair
-                        + "\" is not tool=rate (e.g. search=100/s)");
+                throw Flags.refused(spec, "--tools", "item \"" + pair + "\" is not tool=rate (e.g. search=100/s)");
             }
             String name = pair.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            if (tools.put(name, pair.substring(eq + 1).strip()) != null) {
-                throw new UsageException("--tools=\"" + o.string("tools", DEFAULT_TOOLS) + "\": tool \"" + name + "\" given twice");
+            if (toolLimits.put(name, pair.substring(eq + 1).strip()) != null) {
+                throw Flags.refused(spec, "--tools", "tool \"" + name + "\" given twice");
             }
         }
-        String redis = o.string("redis", null);
-        if (redis != null && !o.has("backend")) {
-            backend = "redis";
-        }
-        boolean onRedis = backend.equals("redis");
-        String clock = o.choice("clock", onRedis ? "real" : "manual", List.of("manual", "real"));
-        if (onRedis && clock.equals("manual")) {
+        String where = backend != null ? backend : redis != null ? "redis" : DEFAULT_BACKEND;
+        boolean onRedis = where.equals("redis");
+        String time = clock != null ? clock : onRedis ? "real" : "manual";
+        if (onRedis && time.equals("manual")) {
             throw new UsageException("--clock=\"manual\": Redis expires keys on its own clock, so compressed time"
                     + " would not roll windows over; use --clock real with --backend redis");
         }
         Simulation.Settings s = new Simulation.Settings(
-                backend, redis, algorithm,
-                o.intValue("tenants", 100, 1, 1_000_000),
-                o.intValue("users-per-tenant", 100, 1, 1_000_000),
-                o.string("by-user", "60/m"),
-                o.string("by-tenant", "8000/m"),
-                tools,
-                o.doubleValue("load", 2.0, 0.001, 1000),
-                o.doubleValue("zipf", 1.1, 0, 10),
-                o.duration("duration", onRedis ? Duration.ofSeconds(30) : Duration.ofMinutes(10)),
-                clock.equals("real"),
-                o.intValue("threads", 1, 1, 256),
-                o.longValue("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
-                o.flag("quiet"));
+                where, redis, algorithm,
+                (int) Flags.within(spec, "--tenants", tenants, 1, 1_000_000),
+                (int) Flags.within(spec, "--users-per-tenant", usersPerTenant, 1, 1_000_000),
+                byUser,
+                byTenant,
+                toolLimits,
+                Flags.within(spec, "--load", load, 0.001, 1000),
+                Flags.within(spec, "--zipf", zipf, 0, 10),
+                duration != null ? duration : Flags.parseDuration(onRedis ? REDIS_DURATION : DEFAULT_DURATION),
+                time.equals("real"),
+                (int) Flags.within(spec, "--threads", threads, 1, 256),
+                seed,
+                quiet);
         if ((long) s.tenants() * s.usersPerTenant() > 50_000_000L) {
             throw new UsageException("--tenants=" + s.tenants() + " x --users-per-tenant=" + s.usersPerTenant()
                     + ": at most 50,000,000 users");
@@ -108,8 +178,9 @@ final class SimulateCommand {
         return s;
     }
 
-    static int run(Options o, PrintStream out) throws InterruptedException {
-        Simulation.Settings s = settings(o);
+    @Override
+    public Integer call() throws InterruptedException {
+        Simulation.Settings s = settings();
         int users = s.tenants() * s.usersPerTenant();
         out.printf(Locale.ROOT, "sluice simulate: %s backend, %s, %d thread%s, %s%n", s.backend(),
                 s.algorithm().configName(), s.threads(), s.threads() == 1 ? "" : "s",

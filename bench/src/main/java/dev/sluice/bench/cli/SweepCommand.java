@@ -12,71 +12,120 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code sluice sweep}: latency and memory per key against keyspace size, beside the memory floor. */
-final class SweepCommand {
-    static final Set<String> VALUED = Set.of("min-keys", "max-keys", "impls", "distribution", "checks", "budget",
-            "out", "seed", "replot");
-    static final Set<String> SWITCHES = Set.of("help");
-    static final List<String> DEFAULT_IMPLS = List.of(KeyspaceSweep.STORE_IMPL, KeyspaceSweep.STORE_TOKEN_IMPL, "sluice-fixed",
-            "onheap-fixed", "bucket4j");
+/**
+ * {@code sluice sweep}: latency and memory per key against keyspace size, beside the memory floor.
+ *
+ * <p>Not thread-safe: one command line at a time.
+ */
+@Command(name = "sweep", sortOptions = false, abbreviateSynopsis = true,
+        synopsisHeading = "Usage: ", descriptionHeading = "%n",
+        header = "latency and memory per key as the keyspace grows from 10^3 to 10^8 keys, Sluice against the"
+                + " on-heap map and Bucket4j; writes CSV and a PNG chart",
+        description = {
+            "sluice sweep: how the cost of a request and the memory per key change as the keyspace grows.",
+            "",
+            "For each size (powers of ten from --min-keys to --max-keys) and each implementation: charge every key"
+                + " once, then time requests on keys drawn uniformly (or by Zipf), and report the mean ns per request"
+                + " (batches of 1,000 timed whole), the p99 and p99.9 (requests timed one by one), the ratio to the"
+                + " memory floor, off-heap and heap bytes per key, and the GC count and time. The memory floor"
+                + " (memory-floor) is measured first at every size: one dependent random read over a table as large"
+                + " as the store's tables for that many keys. An implementation stops growing at its time budget,"
+                + " when the next size would not fit in memory, at an out-of-memory error, or when its backend fails."
+                + " Writes a table here, and sweep.csv, sweep.md, sweep-info.md and sweep.png (chart) to --out."},
+        optionListHeading = "%nOptions (defaults in brackets):%n")
+final class SweepCommand implements Callable<Integer> {
+    static final String DEFAULT_IMPLS = KeyspaceSweep.STORE_IMPL + "," + KeyspaceSweep.STORE_TOKEN_IMPL
+            + ",sluice-fixed,onheap-fixed,bucket4j";
 
-    static final String HELP = """
-            sluice sweep: how the cost of a request and the memory per key change as the keyspace grows.
-
-            For each size (powers of ten from --min-keys to --max-keys) and each implementation: charge every
-            key once, then time requests on keys drawn uniformly (or by Zipf), and report the mean ns per
-            request (batches of 1,000 timed whole), the p99 and p99.9 (requests timed one by one), the ratio
-            to the memory floor, off-heap and heap bytes per key, and the GC count and time. The memory floor
-            (memory-floor) is measured first at every size: one dependent random read over a table as large
-            as the store's tables for that many keys. An implementation stops growing at its time budget, when
-            the next size would not fit in memory, at an out-of-memory error, or when its backend fails.
-            Writes a table here, and sweep.csv, sweep.md, sweep-info.md and sweep.png (chart) to --out.
-
-            Options (defaults in brackets):
-              --min-keys N          smallest keyspace [1000]
-              --max-keys N          largest keyspace, e.g. 1e7 or 1e8 [1e8]; the on-heap rows need heap for
-                                    their keys, the store and the floor need free memory (about 6 GB each at
-                                    1e8, one at a time): SLUICE_JAVA_OPTS=-Xmx16g ./sluice sweep
-              --impls LIST          any of sluice-store, sluice-store-token (the off-heap store driven
-                                    directly, fixed window or token bucket, sized for exactly the keyspace),
-                                    sluice-fixed, sluice-sliding, sluice-token (the full limiter),
-                                    onheap-fixed, onheap-sliding, onheap-token, bucket4j, resilience4j, guava,
-                                    agrona-fixed [%s]
-              --distribution NAME   uniform | zipf [uniform]
-              --checks N            requests timed per size, in batches and again one by one, after half as
-                                    many for warm-up [2M]
-              --budget D            time budget per implementation, e.g. 90s, 5m [3m]
-              --out DIR             where the CSV, markdown and chart go [bench/target/sweep]
-              --seed N              seed of the key draws and of the floor's cycle [1]
-              --replot DIR          measure nothing: redraw sweep.md and sweep.png from DIR/sweep.csv
-              --help                this text
-            """.formatted(String.join(",", DEFAULT_IMPLS));
-
-    private SweepCommand() {
+    /** {@code --distribution}: how the timed requests draw their keys. */
+    static final class DistributionName extends Flags.Choice {
+        DistributionName() {
+            super(List.of("uniform", "zipf"));
+        }
     }
 
-    static KeyspaceSweep.Settings settings(Options o) {
-        long min = o.longValue("min-keys", 1_000, 1, 1_000_000_000L);
-        long max = o.longValue("max-keys", 100_000_000, 1, 1_000_000_000L);
+    @Option(names = "--min-keys", paramLabel = "N", defaultValue = "1000", converter = Flags.Count.class,
+            description = "smallest keyspace [${DEFAULT-VALUE}]")
+    long minKeys;
+
+    @Option(names = "--max-keys", paramLabel = "N", defaultValue = "1e8", converter = Flags.Count.class,
+            description = "largest keyspace, e.g. 1e7 or 1e8 [${DEFAULT-VALUE}]; the on-heap rows need heap for their"
+                    + " keys, the store and the floor need free memory (about 6 GB each at 1e8, one at a time):"
+                    + " SLUICE_JAVA_OPTS=-Xmx16g ./sluice sweep")
+    long maxKeys;
+
+    @Option(names = "--impls", paramLabel = "LIST", defaultValue = DEFAULT_IMPLS,
+            description = "any of sluice-store, sluice-store-token (the off-heap store driven directly, fixed window"
+                    + " or token bucket, sized for exactly the keyspace), sluice-fixed, sluice-sliding, sluice-token"
+                    + " (the full limiter), onheap-fixed, onheap-sliding, onheap-token, bucket4j, resilience4j, guava,"
+                    + " agrona-fixed [${DEFAULT-VALUE}]")
+    String impls;
+
+    @Option(names = "--distribution", paramLabel = "NAME", defaultValue = "uniform",
+            converter = DistributionName.class, completionCandidates = DistributionName.class,
+            description = "${COMPLETION-CANDIDATES} [${DEFAULT-VALUE}]")
+    String distribution;
+
+    @Option(names = "--checks", paramLabel = "N", defaultValue = "2M", converter = Flags.Count.class,
+            description = "requests timed per size, in batches and again one by one, after half as many for warm-up"
+                    + " [${DEFAULT-VALUE}]")
+    long checks;
+
+    @Option(names = "--budget", paramLabel = "D", defaultValue = "3m", converter = Flags.Span.class,
+            description = "time budget per implementation, e.g. 90s, 5m [${DEFAULT-VALUE}]")
+    Duration budget;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "bench/target/sweep",
+            description = "where the CSV, markdown and chart go [${DEFAULT-VALUE}]")
+    Path outDir;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", converter = Flags.Count.class,
+            description = "seed of the key draws and of the floor's cycle [${DEFAULT-VALUE}]")
+    long seed;
+
+    @Option(names = "--replot", paramLabel = "DIR",
+            description = "measure nothing: redraw sweep.md and sweep.png from DIR/sweep.csv")
+    Path replot;
+
+    @Option(names = "--help", usageHelp = true, arity = "0", description = "this text")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    SweepCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    KeyspaceSweep.Settings settings() {
+        long min = Flags.within(spec, "--min-keys", minKeys, 1, 1_000_000_000L);
+        long max = Flags.within(spec, "--max-keys", maxKeys, 1, 1_000_000_000L);
         if (max < min) {
-            throw new UsageException("--max-keys=\"" + o.string("max-keys", "") + "\": below --min-keys " + min);
+            throw Flags.refused(spec, "--max-keys", "below --min-keys " + min);
         }
-        List<String> impls = o.list("impls", DEFAULT_IMPLS);
-        for (String impl : impls) {
+        List<String> names = Flags.items(spec, "--impls", impls);
+        for (String impl : names) {
             if (!KeyspaceSweep.isStore(impl)) {
                 try {
                     Impl.of(impl);
                 } catch (IllegalArgumentException e) {
-                    throw new UsageException("--impls=\"" + o.string("impls", "") + "\": " + e.getMessage()
-                            + ", " + KeyspaceSweep.STORE_IMPL + ", " + KeyspaceSweep.STORE_TOKEN_IMPL);
+                    throw Flags.refused(spec, "--impls", e.getMessage() + ", " + KeyspaceSweep.STORE_IMPL + ", "
+                            + KeyspaceSweep.STORE_TOKEN_IMPL);
                 }
             }
         }
@@ -87,21 +136,17 @@ final class SweepCommand {
                 break;
             }
         }
-        return new KeyspaceSweep.Settings(impls, sizes,
-                o.choice("distribution", "uniform", List.of("uniform", "zipf")).equals("zipf"),
-                o.longValue("checks", 2_000_000, 10_000, 1_000_000_000L),
-                o.duration("budget", java.time.Duration.ofMinutes(3)).toMillis() / 1000.0,
-                o.longValue("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE));
+        return new KeyspaceSweep.Settings(names, sizes, distribution.equals("zipf"),
+                Flags.within(spec, "--checks", checks, 10_000, 1_000_000_000L),
+                budget.toMillis() / 1000.0, seed);
     }
 
-    /**
-     * @param args the command line after {@code sweep}, for the record in {@code sweep-info.md}
-     */
-    static int run(Options o, List<String> args, PrintStream out) {
+    @Override
+    public Integer call() {
         System.setProperty("java.awt.headless", "true");
-        KeyspaceSweep.Settings s = settings(o);
-        if (o.has("replot")) {
-            Path dir = Path.of(o.string("replot", "."));
+        KeyspaceSweep.Settings s = settings();
+        if (replot != null) {
+            Path dir = replot;
             try {
                 List<KeyspaceSweep.Row> rows = SweepTable.readCsv(Files.readString(dir.resolve("sweep.csv"),
                         StandardCharsets.UTF_8));
@@ -111,7 +156,8 @@ final class SweepCommand {
             }
             return 0;
         }
-        Path dir = Path.of(o.string("out", "bench/target/sweep"));
+        List<String> args = commandLine();
+        Path dir = outDir;
         String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         out.printf(Locale.ROOT, "sluice sweep: %s keys, sizes %s, %,d timed requests per size, budget %.0f s per implementation, max heap %,d MiB%n",
                 s.zipf() ? "Zipf (s=0.99)" : "uniform", s.sizes(), s.checksPerSize(), s.budgetSeconds(),
@@ -130,6 +176,13 @@ final class SweepCommand {
             throw new UncheckedIOException(e);
         }
         return 0;
+    }
+
+    /** @return the arguments after {@code sweep}, as given, for the run's record */
+    private List<String> commandLine() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return all.subList(at + 1, all.size());
     }
 
     /** The run's record: date, command line, JVM, pages, and what a request timed alone carries. */

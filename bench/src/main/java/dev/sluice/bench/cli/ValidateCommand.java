@@ -12,9 +12,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice validate}: the validation scenarios of the behaviour specification (section 6).
@@ -25,42 +29,85 @@ import java.util.concurrent.locks.LockSupport;
  *       on Redis the instances share counters (exactly half blocked); on the memory backend each instance
  *       sees a third of the traffic and blocks nothing, which is the reason Redis exists.
  * </ul>
+ *
+ * <p>Not thread-safe: one command line at a time.
  */
-final class ValidateCommand {
-    static final Set<String> VALUED = Set.of("backend", "users", "windows", "rate", "redis", "redis-rate", "shared-rate",
-            "shared-algorithm", "seed");
-    static final Set<String> SWITCHES = Set.of("help");
+@Command(name = "validate", sortOptions = false, abbreviateSynopsis = true,
+        synopsisHeading = "Usage: ", descriptionHeading = "%n", footerHeading = "%n",
+        header = "the behaviour specification's validation scenarios: ~50%% blocked at twice the limit for each"
+                + " algorithm, and three instances sharing a limit through Redis",
+        description = {
+            "sluice validate: reproduce the validation scenarios of the behaviour specification (section 6).",
+            "",
+            "(a) USERS users, each sending twice its limit for WINDOWS windows, for each algorithm: prints the"
+                + " percentage blocked; fails (exit 1) when one is outside 45-55%%. Runs on the memory backend in"
+                + " compressed time, and with --redis also on Redis in real time (at --redis-rate).",
+            "(b) three limiter instances each taking a third of one user's requests, at twice the limit, for two"
+                + " windows. On Redis (--redis) they share counters: exactly half allowed (60 of 120 at 30/m). On the"
+                + " memory backend each instance sees a third of the traffic and blocks nothing: the contrast."},
+        optionListHeading = "%nOptions (defaults in brackets):%n",
+        footer = "Example: sluice validate --redis redis://127.0.0.1:6379 --shared-rate 30/s")
+final class ValidateCommand implements Callable<Integer> {
     static final double MIN_BLOCKED_PERCENT = 45;
     static final double MAX_BLOCKED_PERCENT = 55;
 
-    static final String HELP = """
-            sluice validate: reproduce the validation scenarios of the behaviour specification (section 6).
+    /** {@code --backend}: the embedded backends. */
+    static final class LocalBackend extends Flags.Choice {
+        LocalBackend() {
+            super(List.of("memory", "onheap"));
+        }
+    }
 
-            (a) USERS users, each sending twice its limit for WINDOWS windows, for each algorithm: prints the
-                percentage blocked; fails (exit 1) when one is outside 45-55%. Runs on the memory backend in
-                compressed time, and with --redis also on Redis in real time (at --redis-rate).
-            (b) three limiter instances each taking a third of one user's requests, at twice the limit, for two
-                windows. On Redis (--redis) they share counters: exactly half allowed (60 of 120 at 30/m). On
-                the memory backend each instance sees a third of the traffic and blocks nothing: the contrast.
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "memory", converter = LocalBackend.class,
+            completionCandidates = LocalBackend.class,
+            description = "the embedded backend to validate, ${COMPLETION-CANDIDATES}; onheap is the ConcurrentHashMap"
+                    + " design Sluice replaces [${DEFAULT-VALUE}]")
+    String backend;
 
-            Options (defaults in brackets):
-              --backend memory|onheap   the embedded backend to validate; onheap is the ConcurrentHashMap
-                                        design Sluice replaces [memory]
-              --users N                 users in (a) [100]
-              --windows N               windows in (a); the token bucket starts full, so it converges to
-                                        50% from below: (W-1)/2W blocked, 47.5% at 20 [20]
-              --rate RATE               by_user limit in (a) on memory [60/m]
-              --redis URL               also run on Redis, e.g. redis://127.0.0.1:6379 (real time)
-              --redis-rate RATE         by_user limit in (a) on Redis; its run lasts WINDOWS windows [10/s]
-              --shared-rate RATE        by_user limit in (b); on Redis (b) lasts two windows [30/m]
-              --shared-algorithm NAME   algorithm in (b) [fixed_window]
-              --seed N                  seed of the users' phases [7]
-              --help                    this text
+    @Option(names = "--users", paramLabel = "N", defaultValue = "100", converter = Flags.Count.class,
+            description = "users in (a) [${DEFAULT-VALUE}]")
+    long users;
 
-            Example: sluice validate --redis redis://127.0.0.1:6379 --shared-rate 30/s
-            """;
+    @Option(names = "--windows", paramLabel = "N", defaultValue = "20", converter = Flags.Count.class,
+            description = "windows in (a); the token bucket starts full, so it converges to 50%% from below:"
+                    + " (W-1)/2W blocked, 47.5%% at 20 [${DEFAULT-VALUE}]")
+    long windows;
 
-    private ValidateCommand() {
+    @Option(names = "--rate", paramLabel = "RATE", defaultValue = "60/m", converter = Flags.RateText.class,
+            description = "by_user limit in (a) on memory [${DEFAULT-VALUE}]")
+    String rate;
+
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "also run on Redis, e.g. redis://127.0.0.1:6379 (real time)")
+    String redis;
+
+    @Option(names = "--redis-rate", paramLabel = "RATE", defaultValue = "10/s", converter = Flags.RateText.class,
+            description = "by_user limit in (a) on Redis; its run lasts WINDOWS windows [${DEFAULT-VALUE}]")
+    String redisRate;
+
+    @Option(names = "--shared-rate", paramLabel = "RATE", defaultValue = "30/m", converter = Flags.RateText.class,
+            description = "by_user limit in (b); on Redis (b) lasts two windows [${DEFAULT-VALUE}]")
+    String sharedRate;
+
+    @Option(names = "--shared-algorithm", paramLabel = "NAME", defaultValue = "fixed_window",
+            converter = Flags.AlgorithmName.class, completionCandidates = Flags.AlgorithmName.class,
+            description = "algorithm in (b): ${COMPLETION-CANDIDATES} [${DEFAULT-VALUE}]")
+    Algorithm sharedAlgorithm;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "7", converter = Flags.Count.class,
+            description = "seed of the users' phases [${DEFAULT-VALUE}]")
+    long seed;
+
+    @Option(names = "--help", usageHelp = true, arity = "0", description = "this text")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    ValidateCommand(PrintStream out) {
+        this.out = out;
     }
 
     record Outcome(long allowed, long blocked) {
@@ -70,16 +117,11 @@ final class ValidateCommand {
         }
     }
 
-    static int run(Options o, PrintStream out) {
-        String local = o.choice("backend", "memory", List.of("memory", "onheap"));
-        int users = o.intValue("users", 100, 1, 100_000);
-        int windows = o.intValue("windows", 20, 1, 10_000);
-        String rate = rate(o, "rate", "60/m");
-        String redis = o.string("redis", null);
-        String redisRate = rate(o, "redis-rate", "10/s");
-        String sharedRate = rate(o, "shared-rate", "30/m");
-        Algorithm sharedAlgorithm = Backends.algorithm(o, "shared-algorithm", Algorithm.FIXED_WINDOW);
-        long seed = o.longValue("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE);
+    @Override
+    public Integer call() {
+        String local = backend;
+        int users = (int) Flags.within(spec, "--users", this.users, 1, 100_000);
+        int windows = (int) Flags.within(spec, "--windows", this.windows, 1, 10_000);
         boolean ok = true;
 
         out.printf(Locale.ROOT, "(a) %d users, each at 2x by_user %s for %d windows, per algorithm%n", users, rate, windows);
@@ -119,16 +161,6 @@ final class ValidateCommand {
         out.println();
         out.println(ok ? "validate: PASS" : "validate: FAIL");
         return ok ? 0 : 1;
-    }
-
-    private static String rate(Options o, String flag, String fallback) {
-        String raw = o.string(flag, fallback);
-        try {
-            Rate.parse(raw);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--" + flag + "=\"" + raw + "\": " + e.getMessage());
-        }
-        return raw;
     }
 
     private static boolean scenarioA(PrintStream out, String backend, String redisUrl, int users, int windows,

@@ -193,20 +193,43 @@ public final class RateLimitedHttpServer implements AutoCloseable {
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
         Arguments arguments;
-        LimiterConfig config;
         try {
             arguments = Arguments.parse(args);
-            if (arguments.help()) {
-                out.print(USAGE);
-                return 0;
-            }
-            config = arguments.config() == null ? defaultConfig() : LimiterConfigFile.load(arguments.config());
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             err.print(USAGE);
             return 2;
         }
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), arguments.port());
+        if (arguments.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        int status = serve(arguments.port(), arguments.config(), out, err);
+        if (status == 2) {
+            err.print(USAGE);
+        }
+        return status;
+    }
+
+    /**
+     * Starts the server on the loopback address and returns, leaving it running until the JVM is stopped
+     * (Ctrl-C closes it): what {@link #main(String[])} and {@code sluice serve} do once their options are read.
+     *
+     * @param port where to listen, 0 to 65535 (0: any free port)
+     * @param configFile a properties file of limiter settings, or {@code null} for {@link #defaultConfig()}
+     * @param out where the listening address is announced
+     * @param err where problems are reported
+     * @return 0 when the server is running, 2 when the settings are refused, 1 when the address cannot be bound
+     */
+    public static int serve(int port, Path configFile, PrintStream out, PrintStream err) {
+        LimiterConfig config;
+        try {
+            config = configFile == null ? defaultConfig() : LimiterConfigFile.load(configFile);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         RateLimitedHttpServer server;
         try {
             server = start(config, address);

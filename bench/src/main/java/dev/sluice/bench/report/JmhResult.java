@@ -1,8 +1,6 @@
 package dev.sluice.bench.report;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,48 +47,31 @@ record JmhResult(String benchmark, String mode, int threads, Map<String, String>
     }
 
     /** Reads a JMH {@code -rf json} file. */
-    @SuppressWarnings("unchecked")
     static List<JmhResult> read(Path file) throws IOException {
         List<JmhResult> out = new ArrayList<>();
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return out;
-        }
         String name = file.getFileName().toString();
         String source = name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
-        for (Object o : (List<Object>) Json.parse(text)) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            String full = (String) m.get("benchmark");
-            String[] parts = full.split("\\.");
+        for (JmhRun run : JmhRun.read(file)) {
+            String[] parts = run.benchmark().split("\\.");
             String shortName = parts[parts.length - 2] + "." + parts[parts.length - 1];
-            Map<String, String> params = new LinkedHashMap<>();
-            if (m.get("params") instanceof Map<?, ?> p) {
-                p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
-            }
-            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
             List<Double> raw = new ArrayList<>();
-            for (Object fork : (List<Object>) primary.get("rawData")) {
-                for (Object v : (List<Object>) fork) {
-                    raw.add(((Number) v).doubleValue());
-                }
+            for (List<Double> fork : run.primaryMetric().rawData()) {
+                raw.addAll(fork);
             }
             double[] sorted = raw.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double median = sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                     : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
             double alloc = Double.NaN;
-            if (m.get("secondaryMetrics") instanceof Map<?, ?> secondary
-                    && secondary.get("gc.alloc.rate.norm") instanceof Map<?, ?> norm
-                    && norm.get("score") instanceof Number n) {
-                alloc = n.doubleValue();
+            if (run.secondaryMetrics() != null && run.secondaryMetrics().get("gc.alloc.rate.norm") instanceof JmhRun.Metric norm) {
+                alloc = norm.score();
             }
-            List<Object> jvmArgs = m.get("jvmArgs") instanceof List<?> l ? (List<Object>) l : List.of();
-            out.add(new JmhResult(shortName, (String) m.get("mode"), ((Number) m.get("threads")).intValue(), params,
-                    median, sorted.length == 0 ? Double.NaN : sorted[0],
-                    sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1], (String) primary.get("scoreUnit"),
-                    alloc, String.valueOf(m.get("jdkVersion")), String.valueOf(m.get("vmName")),
-                    String.join(" ", jvmArgs.stream().map(String::valueOf).toList()), sorted.length,
-                    ((Number) m.getOrDefault("measurementIterations", (double) sorted.length)).intValue()
-                            * ((Number) m.getOrDefault("forks", 1.0)).intValue(), source));
+            List<String> jvmArgs = run.jvmArgs() == null ? List.of() : run.jvmArgs();
+            int iterations = run.measurementIterations() == null ? sorted.length : run.measurementIterations();
+            int forks = run.forks() == null ? 1 : run.forks();
+            out.add(new JmhResult(shortName, run.mode(), run.threads(), new LinkedHashMap<>(run.paramsOrNone()), median,
+                    sorted.length == 0 ? Double.NaN : sorted[0], sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1],
+                    run.primaryMetric().scoreUnit(), alloc, String.valueOf(run.jdkVersion()), String.valueOf(run.vmName()),
+                    String.join(" ", jvmArgs), sorted.length, iterations * forks, source));
         }
         return out;
     }

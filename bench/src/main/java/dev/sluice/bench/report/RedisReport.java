@@ -51,8 +51,11 @@ final class RedisReport {
         return rows.computeIfAbsent(id(impl, t), k -> new Row());
     }
 
-    /** @return the results of {@code dir/redis}, or null when it holds none */
-    static RedisReport read(Path dir) throws IOException {
+    /**
+     * @param versions the build's library versions, for the section's description of each implementation
+     * @return the results of {@code dir/redis}, or null when it holds none
+     */
+    static RedisReport read(Path dir, BuildVersions versions) throws IOException {
         Path redis = dir.resolve("redis");
         if (!Files.isDirectory(redis)) {
             return null;
@@ -73,7 +76,7 @@ final class RedisReport {
             report.readRoundTrips(csv);
         }
         Path info = redis.resolve("run-info.md");
-        report.section = report.text(Files.exists(info) ? Files.readString(info, StandardCharsets.UTF_8) : "");
+        report.section = report.text(Files.exists(info) ? Files.readString(info, StandardCharsets.UTF_8) : "", versions);
         return report;
     }
 
@@ -87,43 +90,34 @@ final class RedisReport {
         return behind;
     }
 
-    @SuppressWarnings("unchecked")
     private void readJson(Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return;
-        }
-        for (Object o : (List<Object>) Json.parse(text)) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            if (!String.valueOf(m.get("benchmark")).endsWith("RedisCheckBenchmark.check")) {
+        for (JmhRun run : JmhRun.read(file)) {
+            if (!String.valueOf(run.benchmark()).endsWith("RedisCheckBenchmark.check")) {
                 continue;
             }
-            String impl = String.valueOf(((Map<String, Object>) m.get("params")).get("impl"));
-            int t = ((Number) m.get("threads")).intValue();
-            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
-            double perMicro = switch (String.valueOf(primary.get("scoreUnit"))) {
+            String impl = String.valueOf(run.paramsOrNone().get("impl"));
+            JmhRun.Metric primary = run.primaryMetric();
+            double perMicro = switch (String.valueOf(primary.scoreUnit())) {
                 case "ops/us", "us/op" -> 1;
                 case "ops/ms", "ms/op" -> 1e-3;
                 case "ops/s", "s/op" -> 1e-6;
                 case "ops/ns", "ns/op" -> 1e3;
                 default -> Double.NaN;
             };
-            Row row = row(impl, t);
-            switch (String.valueOf(m.get("mode"))) {
+            Row row = row(impl, run.threads());
+            switch (String.valueOf(run.mode())) {
                 case "thrpt" -> {
                     List<Double> raw = new ArrayList<>();
-                    for (Object fork : (List<Object>) primary.get("rawData")) {
-                        for (Object v : (List<Object>) fork) {
-                            raw.add(((Number) v).doubleValue());
-                        }
+                    for (List<Double> fork : primary.rawData()) {
+                        raw.addAll(fork);
                     }
                     row.checksPerSecond = median(raw) * perMicro * 1e6;
                 }
                 case "sample" -> {
-                    Map<String, Object> pct = (Map<String, Object>) primary.get("scorePercentiles");
+                    Map<String, Double> pct = primary.scorePercentiles();
                     // Times: perMicro is the unit's size in µs for x/op units.
-                    row.p50Micros = ((Number) pct.get("50.0")).doubleValue() / perMicro;
-                    row.p99Micros = ((Number) pct.get("99.0")).doubleValue() / perMicro;
+                    row.p50Micros = pct.get("50.0") / perMicro;
+                    row.p99Micros = pct.get("99.0") / perMicro;
                 }
                 default -> { }
             }
@@ -171,10 +165,10 @@ final class RedisReport {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, format, v);
     }
 
-    private String text(String runInfo) {
+    private String text(String runInfo, BuildVersions versions) {
         StringBuilder b = new StringBuilder();
         b.append(HEADING).append("\n\n");
-        b.append(METHOD);
+        b.append(METHOD.formatted(versions.bucket4j()));
         b.append(runInfo).append('\n');
         b.append("| threads | impl | checks/s | vs Bucket4j | p50 µs | p99 µs | round trips per check | commands sent per check "
                 + "| Redis CPU µs per check | client CPU µs per check |\n");
@@ -234,14 +228,15 @@ final class RedisReport {
         return at < 0 ? doc + "\n" + section : doc.substring(0, at) + section + doc.substring(at);
     }
 
-    static final String METHOD = """
+    /** The section's method; {@code %s} is Bucket4j's version. */
+    private static final String METHOD = """
             Checks per second and latency against one Redis, Sluice's Redis backend side by side with Bucket4j's
             Lettuce integration on the same server, by `impl`:
 
             | impl | what it is |
             |---|---|
             | `sluice-token`, `sluice-fixed` | `RateLimiter` with `backend: redis`, token bucket or fixed window, `check(user, tenant, tool, Decision into)` with one `Decision` per thread; each check carried by one `EVALSHA` of Sluice's script, which concurrent checks share (coalescing, `docs/redis.md`) |
-            | `bucket4j` | Bucket4j 8.19.0 `LettuceBasedProxyManager` (compare-and-swap) on one shared `StatefulRedisConnection<byte[], byte[]>`; one `BucketProxy` per key, built once, with a `BucketConfiguration` of the same rate; expiry `basedOnTimeForRefillingBucketUpToMax(1 s)`, like Sluice's (full again + 1 s) |
+            | `bucket4j` | Bucket4j %s `LettuceBasedProxyManager` (compare-and-swap) on one shared `StatefulRedisConnection<byte[], byte[]>`; one `BucketProxy` per key, built once, with a `BucketConfiguration` of the same rate; expiry `basedOnTimeForRefillingBucketUpToMax(1 s)`, like Sluice's (full again + 1 s) |
 
             Same keys for both: a pool of 10,000 users, each benchmark thread drawing uniformly from it; one
             dimension (by user), 1,000/s per user, so every check is admitted and writes its key. Each trial

@@ -67,6 +67,23 @@ class BenchmarkReportTest {
         assertTrue(doc.contains("In this run every Sluice row above is at least as fast as the best peer of its table."));
     }
 
+    /**
+     * The document from a checked-in results folder: JMH's own JSON (every table kind, the Redis benchmark's
+     * throughput and sample modes), the commands, the sweep's CSV. {@code fixture/benchmarks.md} is what the
+     * generator wrote from it; after a deliberate change to the document, write it again with
+     * {@code java -cp bench/target/sluice.jar dev.sluice.bench.report.BenchmarkReport
+     * bench/src/test/resources/dev/sluice/bench/report/fixture/results
+     * bench/src/test/resources/dev/sluice/bench/report/fixture/benchmarks.md} and read the diff.
+     */
+    @Test
+    void aResultsFolderRendersAsTheCheckedInDocument() throws Exception {
+        Path fixture = Path.of(BenchmarkReportTest.class.getResource("fixture").toURI());
+        Path doc = dir.resolve("benchmarks.md");
+        BenchmarkReport.main(new String[] {fixture.resolve("results").toString(), doc.toString()});
+        assertEquals(Files.readString(fixture.resolve("benchmarks.md"), StandardCharsets.UTF_8),
+                Files.readString(doc, StandardCharsets.UTF_8));
+    }
+
     @Test
     void ratiosKeepTwoDecimalsAndThreeBelowATenthBoldBelowOne() {
         assertEquals("1.50×", BenchmarkReport.ratio(1.5));
