@@ -25,11 +25,12 @@ import java.util.HexFormat;
  * A limit other than a preset writes its name as the key space and the request's values of its attributes as the
  * value: one attribute gives the value alone ({@code rl:per_key:k-123:60}), several give {@code attr:value} pairs
  * joined by {@code '|'} in the limit's attribute order ({@code rl:per_route:api_key:k-123|route:/v1/search:60}).
- * Every value, attribute name and key space is escaped first, so that no input can name another key: {@code ':'}
- * becomes {@code '_'} (as for users, so {@code a:b} and {@code a_b} share keys), {@code '|'} becomes {@code %7C}
- * and the escape character {@code '%'} itself becomes {@code %25}. An escaped value then contains no {@code ':'}
- * and no {@code '|'}, and {@code '%'} only as the start of an escape, so a composite value splits back into its
- * attributes and values one way only. A key has a fixed number of segments for its limit (one value segment for
+ * Every value, attribute name and key space is escaped first, so that no input can name another key:
+ * {@code ':'} becomes {@code %3A}, {@code '|'} becomes {@code %7C} and the escape character {@code '%'} itself
+ * becomes {@code %25}. The escape is one to one, so two values share a key only when they are equal ({@code a:b}
+ * and {@code a_b} stay apart, as on the embedded backend; a user's {@code ':'} is already {@code '_'} before it
+ * gets here). An escaped value then contains no {@code ':'} and no {@code '|'}, and {@code '%'} only as the start
+ * of an escape, so a composite value splits back into its attributes and values one way only. A key has a fixed number of segments for its limit (one value segment for
  * one attribute, the attribute count plus one for several), and the inner segments of a composite value hold a
  * {@code '|'}, which no tenant, name, attribute or escaped value holds: no request of one limit or tenant can
  * name a key of another. The presets are not escaped; their keys stay the original's byte for byte.
@@ -137,14 +138,14 @@ public final class RedisKeys {
     }
 
     /**
-     * Appends {@code text} escaped: {@code ':'} as {@code '_'}, {@code '|'} as {@code %7C}, {@code '%'} as
+     * Appends {@code text} escaped: {@code ':'} as {@code %3A}, {@code '|'} as {@code %7C}, {@code '%'} as
      * {@code %25}, every other character as it is.
      */
     static void escape(String text, StringBuilder into) {
         for (int k = 0; k < text.length(); k++) {
             char c = text.charAt(k);
             switch (c) {
-                case ':' -> into.append('_');
+                case ':' -> into.append("%3A");
                 case '|' -> into.append("%7C");
                 case '%' -> into.append("%25");
                 default -> into.append(c);

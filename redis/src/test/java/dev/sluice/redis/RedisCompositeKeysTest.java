@@ -30,17 +30,18 @@ class RedisCompositeKeysTest {
 
     @Test
     void tenantScopedCompositeKeyPutsTheTenantAfterThePrefix() {
-        assertEquals("rl:acme_eu:per_route:tenant:acme_eu|route:/a:1",
+        assertEquals("rl:acme_eu:per_route:tenant:acme%3Aeu|route:/a:1",
                 key(SCOPED, "acme:eu", "per_route", List.of("tenant", "route"), List.of("acme:eu", "/a"), 1));
         assertEquals("rl:per_route:tenant:x|route:/a:1",
                 key(SCOPED, null, "per_route", List.of("tenant", "route"), List.of("x", "/a"), 1));
     }
 
     @Test
-    void colonInAValueBecomesUnderscore() {
-        assertEquals("rl:per_route:api_key:a_b|route:https_//x:60",
+    void colonInAValueIsEscapedAndNeverMeetsAnUnderscore() {
+        assertEquals("rl:per_route:api_key:a%3Ab|route:https%3A//x:60",
                 key(PLAIN, null, "per_route", List.of("api_key", "route"), List.of("a:b", "https://x"), 60));
-        assertEquals("rl:per_key:a_b:60", key(PLAIN, null, "per_key", List.of("api_key"), List.of("a:b"), 60));
+        assertEquals("rl:per_key:a%3Ab:60", key(PLAIN, null, "per_key", List.of("api_key"), List.of("a:b"), 60));
+        assertEquals("rl:per_key:a_b:60", key(PLAIN, null, "per_key", List.of("api_key"), List.of("a_b"), 60));
     }
 
     @Test
@@ -57,8 +58,8 @@ class RedisCompositeKeysTest {
         String smuggled = key(PLAIN, null, "per_route", attributes, List.of("k|route:/admin", "/x"), 60);
         String plain = key(PLAIN, null, "per_route", attributes, List.of("k", "/admin|route:/x"), 60);
         assertNotEquals(smuggled, plain);
-        assertEquals("rl:per_route:api_key:k%7Croute_/admin|route:/x:60", smuggled);
-        assertEquals("rl:per_route:api_key:k|route:/admin%7Croute_/x:60", plain);
+        assertEquals("rl:per_route:api_key:k%7Croute%3A/admin|route:/x:60", smuggled);
+        assertEquals("rl:per_route:api_key:k|route:/admin%7Croute%3A/x:60", plain);
         // The escape character itself: "%7C" written by a client is not the escaped '|'.
         assertNotEquals(key(PLAIN, null, "per_key", List.of("api_key"), List.of("a|b"), 60),
                 key(PLAIN, null, "per_key", List.of("api_key"), List.of("a%7Cb"), 60));
@@ -66,8 +67,8 @@ class RedisCompositeKeysTest {
 
     @Test
     void attributeNamesAndLimitNamesAreEscapedLikeValues() {
-        assertEquals("rl:a_b%7Cc:v:60", key(PLAIN, null, "a:b|c", List.of("x%y"), List.of("v"), 60));
-        assertEquals("rl:a_b%7Cc:x%25y:v|z_w:u:60",
+        assertEquals("rl:a%3Ab%7Cc:v:60", key(PLAIN, null, "a:b|c", List.of("x%y"), List.of("v"), 60));
+        assertEquals("rl:a%3Ab%7Cc:x%25y:v|z%3Aw:u:60",
                 key(PLAIN, null, "a:b|c", List.of("x%y", "z:w"), List.of("v", "u"), 60));
     }
 
