@@ -19,7 +19,7 @@ public enum Algorithm {
         this.configName = configName;
     }
 
-    /** @return the name used in configuration maps, e.g. {@code fixed_window} */
+    /** {@return the name used in configuration maps, e.g. {@code fixed_window}} */
     public String configName() {
         return configName;
     }

@@ -14,23 +14,23 @@ package dev.sluice;
  */
 public interface Clock {
 
-    /** @return nanoseconds from an arbitrary origin that never go backwards */
+    /** {@return nanoseconds from an arbitrary origin that never go backwards} */
     long monotonicNanos();
 
     /**
-     * @return nanoseconds since 1970-01-01T00:00:00Z at monotonic time 0, so that the wall-clock time is
-     *     {@code monotonicNanos() + epochOffsetNanos()}; the same number for the clock's whole life
+     * {@return nanoseconds since 1970-01-01T00:00:00Z at monotonic time 0, so that the wall-clock time is
+     *     {@code monotonicNanos() + epochOffsetNanos()}; the same number for the clock's whole life}
      */
     long epochOffsetNanos();
 
-    /** @return nanoseconds since 1970-01-01T00:00:00Z: {@code monotonicNanos() + epochOffsetNanos()} */
+    /** {@return nanoseconds since 1970-01-01T00:00:00Z: {@code monotonicNanos() + epochOffsetNanos()}} */
     default long epochNanos() {
         return monotonicNanos() + epochOffsetNanos();
     }
 
     /**
-     * @return the system clock: {@link System#nanoTime()}, and the wall clock as it was when the JVM first asked
-     *     for this clock, carried forward by {@code nanoTime}; wall-clock steps after that are not followed
+     * {@return the system clock: {@link System#nanoTime()}, and the wall clock as it was when the JVM first asked
+     *     for this clock, carried forward by {@code nanoTime}; wall-clock steps after that are not followed}
      */
     static Clock system() {
         return SystemClock.INSTANCE;

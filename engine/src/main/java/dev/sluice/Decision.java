@@ -17,6 +17,9 @@ import java.util.Map;
  * {@link #retryAfterSeconds()} is a delta in whole seconds, rounded up and at least 1 when blocked, so a
  * client that waits that long is not refused again by the same dimension.
  *
+ * <p>Every method that takes a dimension index {@code i} throws {@link IndexOutOfBoundsException} unless
+ * {@code 0 <= i < dimensionCount()}.
+ *
  * <p>Not thread-safe: a decision belongs to one caller at a time.
  */
 public final class Decision {
@@ -45,12 +48,12 @@ public final class Decision {
     public Decision() {
     }
 
-    /** @return what kind of answer this is */
+    /** {@return what kind of answer this is} */
     public Status status() {
         return status;
     }
 
-    /** @return true when the request may proceed (always true in permissive mode) */
+    /** {@return true when the request may proceed (always true in permissive mode)} */
     public boolean allowed() {
         return switch (status) {
             case UNLIMITED, ALLOWED, FAILED_OPEN -> true;
@@ -59,39 +62,39 @@ public final class Decision {
         };
     }
 
-    /** @return true when a dimension was over its limit, whether or not the request was blocked */
+    /** {@return true when a dimension was over its limit, whether or not the request was blocked} */
     public boolean exceeded() {
         return status == Status.BLOCKED;
     }
 
-    /** @return true when limits were evaluated (at least one dimension answered) */
+    /** {@return true when limits were evaluated (at least one dimension answered)} */
     public boolean limited() {
         return status == Status.ALLOWED || status == Status.BLOCKED;
     }
 
-    /** @return the dimension reported to the client, or {@code null} when none was evaluated */
+    /** {@return the dimension reported to the client, or {@code null} when none was evaluated} */
     public Dimension reportedDimension() {
         return reported < 0 ? null : batch.dimension(reported);
     }
 
-    /** @return the reported dimension's count per window, or 0 when none was evaluated */
+    /** {@return the reported dimension's count per window, or 0 when none was evaluated} */
     public long limit() {
         return reported < 0 ? 0 : batch.rate(reported).count();
     }
 
-    /** @return the reported dimension's remaining requests; 0 when blocked */
+    /** {@return the reported dimension's remaining requests; 0 when blocked} */
     public long remaining() {
         return reported < 0 || status == Status.BLOCKED ? 0 : batch.remaining(reported);
     }
 
-    /** @return when the reported dimension resets, as Unix seconds rounded up; 0 when none was evaluated */
+    /** {@return when the reported dimension resets, as Unix seconds rounded up; 0 when none was evaluated} */
     public long resetEpochSeconds() {
         return reported < 0 ? 0 : dimensionResetEpochSeconds(reported);
     }
 
     /**
-     * @return whole seconds (rounded up, at least 1) until the reported dimension admits again when blocked,
-     *     1 when failed closed, otherwise 0
+     * {@return whole seconds (rounded up, at least 1) until the reported dimension admits again when blocked,
+     *     1 when failed closed, otherwise 0}
      */
     public long retryAfterSeconds() {
         if (status == Status.FAILED_CLOSED) {
@@ -100,42 +103,66 @@ public final class Decision {
         return status == Status.BLOCKED ? dimensionRetryAfterSeconds(reported) : 0;
     }
 
-    /** @return seconds until the reported dimension resets (its retry-after when blocked); 0 when none */
+    /** {@return seconds until the reported dimension resets (its retry-after when blocked); 0 when none} */
     public long resetInSeconds() {
         return reported < 0 ? 0 : dimensionResetInSeconds(reported);
     }
 
-    /** @return the number of evaluated dimensions */
+    /** {@return the number of evaluated dimensions} */
     public int dimensionCount() {
         return limited() ? batch.size() : 0;
     }
 
-    /** @param i index below {@link #dimensionCount()} @return the dimension */
+    /**
+     * {@return the dimension at index {@code i}}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public Dimension dimension(int i) {
         return batch.dimension(checked(i));
     }
 
-    /** @param i index below {@link #dimensionCount()} @return true when that dimension admitted the request */
+    /**
+     * {@return true when that dimension admitted the request}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public boolean dimensionAllowed(int i) {
         return batch.outcome(checked(i)) == Batch.ALLOWED;
     }
 
-    /** @param i index below {@link #dimensionCount()} @return that dimension's rate */
+    /**
+     * {@return that dimension's rate}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public Rate dimensionRate(int i) {
         return batch.rate(checked(i));
     }
 
-    /** @param i index below {@link #dimensionCount()} @return that dimension's remaining requests */
+    /**
+     * {@return that dimension's remaining requests}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public long dimensionRemaining(int i) {
         return batch.remaining(checked(i));
     }
 
-    /** @param i index below {@link #dimensionCount()} @return when that dimension resets, Unix seconds rounded up */
+    /**
+     * {@return when that dimension resets, Unix seconds rounded up}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public long dimensionResetEpochSeconds(int i) {
         return ceilDiv(batch.epochNanos() + batch.resetAfterNanos(checked(i)), NANOS_PER_SECOND);
     }
 
-    /** @param i index below {@link #dimensionCount()} @return seconds until that dimension admits again, 0 if it allowed */
+    /**
+     * {@return seconds until that dimension admits again, 0 if it allowed}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public long dimensionRetryAfterSeconds(int i) {
         if (batch.outcome(checked(i)) != Batch.BLOCKED) {
             return 0;
@@ -148,7 +175,11 @@ public final class Decision {
         return Math.max(1, ceilDiv(batch.retryAfterNanos(i), NANOS_PER_SECOND));
     }
 
-    /** @param i index below {@link #dimensionCount()} @return seconds until that dimension resets, its retry-after if blocked */
+    /**
+     * {@return seconds until that dimension resets, its retry-after if blocked}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
     public long dimensionResetInSeconds(int i) {
         if (batch.outcome(checked(i)) == Batch.BLOCKED) {
             return dimensionRetryAfterSeconds(i);
@@ -156,7 +187,7 @@ public final class Decision {
         return ceilDiv(batch.resetAfterNanos(i), NANOS_PER_SECOND);
     }
 
-    /** @return every evaluated dimension's result, in evaluation order (allocates) */
+    /** {@return every evaluated dimension's result, in evaluation order (allocates)} */
     public List<DimensionResult> dimensions() {
         List<DimensionResult> out = new ArrayList<>(dimensionCount());
         for (int i = 0; i < dimensionCount(); i++) {
@@ -166,7 +197,7 @@ public final class Decision {
         return Collections.unmodifiableList(out);
     }
 
-    /** @return 200 when allowed, 429 when blocked, 503 when failed closed */
+    /** {@return 200 when allowed, 429 when blocked, 503 when failed closed} */
     public int httpStatus() {
         if (status == Status.FAILED_CLOSED) {
             return 503;
@@ -174,7 +205,7 @@ public final class Decision {
         return allowed() ? 200 : 429;
     }
 
-    /** @return {@code RATE_LIMIT} when blocked, {@code BACKEND_UNAVAILABLE} when failed closed, else {@code null} */
+    /** {@return {@code RATE_LIMIT} when blocked, {@code BACKEND_UNAVAILABLE} when failed closed, else {@code null}} */
     public String errorCode() {
         return switch (httpStatus()) {
             case 429 -> "RATE_LIMIT";
@@ -183,7 +214,10 @@ public final class Decision {
         };
     }
 
-    /** @return {@code Rate limit exceeded} when blocked, {@code Rate limit backend unavailable} when failed closed */
+    /**
+     * {@return {@code Rate limit exceeded} when blocked, {@code Rate limit backend unavailable} when failed closed,
+     * else {@code null}}
+     */
     public String reason() {
         return switch (httpStatus()) {
             case 429 -> "Rate limit exceeded";
@@ -193,8 +227,8 @@ public final class Decision {
     }
 
     /**
-     * @return a sentence for logs and error bodies that names the violated dimension and its limit but never
-     *     the user or tenant; {@code null} unless a limit was exceeded
+     * {@return a sentence for logs and error bodies that names the violated dimension and its limit but never
+     *     the user or tenant; {@code null} unless a limit was exceeded}
      */
     public String description() {
         if (status != Status.BLOCKED) {

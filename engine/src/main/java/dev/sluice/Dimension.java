@@ -19,7 +19,7 @@ public enum Dimension {
         this.key = key;
     }
 
-    /** @return the name used in keys, headers and metadata, e.g. {@code user} */
+    /** {@return the name used in keys, headers and metadata, e.g. {@code user}} */
     public String key() {
         return key;
     }

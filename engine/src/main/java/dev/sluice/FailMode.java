@@ -25,7 +25,7 @@ public enum FailMode {
         this.configName = configName;
     }
 
-    /** @return the name used in configuration maps */
+    /** {@return the name used in configuration maps} */
     public String configName() {
         return configName;
     }

@@ -80,7 +80,7 @@ public final class LimiterConfig {
         this.unknownKeys = List.copyOf(p.unknownKeys);
     }
 
-    /** @return a builder with every setting at its default and no dimension on */
+    /** {@return a builder with every setting at its default and no dimension on} */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,99 +115,99 @@ public final class LimiterConfig {
         return new LimiterConfig(parser);
     }
 
-    /** @return the per-user rate, or {@code null} when the user dimension is off */
+    /** {@return the per-user rate, or {@code null} when the user dimension is off} */
     public Rate byUser() {
         return byUser;
     }
 
-    /** @return the per-tenant rate, or {@code null} when the tenant dimension is off */
+    /** {@return the per-tenant rate, or {@code null} when the tenant dimension is off} */
     public Rate byTenant() {
         return byTenant;
     }
 
-    /** @return normalised (trimmed, lower-case) tool and prompt names and their rates, in configuration order */
+    /** {@return normalised (trimmed, lower-case) tool and prompt names and their rates, in configuration order} */
     public Map<String, Rate> byTool() {
         return byTool;
     }
 
-    /** @return the algorithm every dimension runs */
+    /** {@return the algorithm every dimension runs} */
     public Algorithm algorithm() {
         return algorithm;
     }
 
-    /** @return {@code memory} (the embedded off-heap backend) or {@code redis} */
+    /** {@return {@code memory} (the embedded off-heap backend) or {@code redis}} */
     public String backend() {
         return backend;
     }
 
-    /** @return the Redis URL or comma-separated cluster seed list, or {@code null} */
+    /** {@return the Redis URL or comma-separated cluster seed list, or {@code null}} */
     public String redisUrl() {
         return redisUrl;
     }
 
-    /** @return the first segment of every Redis key */
+    /** {@return the first segment of every Redis key} */
     public String redisKeyPrefix() {
         return redisKeyPrefix;
     }
 
     /**
-     * @return what a backend failure does: {@link FailMode#LOCAL} unless configured otherwise (with
-     *     {@code fail_mode}, or the original's {@code redis_fallback})
+     * {@return what a backend failure does: {@link FailMode#LOCAL} unless configured otherwise (with
+     *     {@code fail_mode}, or the original's {@code redis_fallback})}
      */
     public FailMode failMode() {
         return failMode;
     }
 
-    /** @return enforce, permissive or disabled */
+    /** {@return enforce, permissive or disabled} */
     public Mode mode() {
         return mode;
     }
 
-    /** @return the largest count a rate may have */
+    /** {@return the largest count a rate may have} */
     public long maxCount() {
         return maxCount;
     }
 
-    /** @return how many keys the embedded backend holds at most */
+    /** {@return how many keys the embedded backend holds at most} */
     public long memoryMaxKeys() {
         return memoryMaxKeys;
     }
 
 
     /**
-     * @return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables
-     *     plus 256 MiB of sliding-window rings)
+     * {@return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables
+     *     plus 256 MiB of sliding-window rings)}
      */
     public long memoryBudgetBytes() {
         return memoryBudgetBytes;
     }
 
-    /** @return true when {@link #redisUrl()} names a Redis Cluster */
+    /** {@return true when {@link #redisUrl()} names a Redis Cluster} */
     public boolean redisCluster() {
         return redisCluster;
     }
 
-    /** @return the bound on connecting to Redis */
+    /** {@return the bound on connecting to Redis} */
     public Duration redisConnectTimeout() {
         return redisConnectTimeout;
     }
 
-    /** @return the bound on one Redis command */
+    /** {@return the bound on one Redis command} */
     public Duration redisCommandTimeout() {
         return redisCommandTimeout;
     }
 
-    /** @return true when Redis keys carry the tenant: {@code rl:{tenant}:user:alice:60} */
+    /** {@return true when Redis keys carry the tenant: {@code rl:{tenant}:user:alice:60}} */
     public boolean redisTenantScopedKeys() {
         return redisTenantScopedKeys;
     }
 
-    /** @return true when scripts read the time from Redis ({@code TIME}) instead of the client's clock */
+    /** {@return true when scripts read the time from Redis ({@code TIME}) instead of the client's clock} */
     public boolean redisServerTime() {
         return redisServerTime;
     }
 
-    /** @return the keys of the loaded map that were not understood, sorted; empty for a builder */
+    /** {@return the keys of the loaded map that were not understood, sorted; empty for a builder} */
     public List<String> unknownKeys() {
         return unknownKeys;
     }
@@ -231,58 +231,106 @@ public final class LimiterConfig {
         private Builder() {
         }
 
-        /** @param rate per-user rate, e.g. {@code "60/m"}; {@code null} turns the dimension off @return this */
+        /**
+         * Limits each user ({@code by_user}).
+         *
+         * @param rate per-user rate, e.g. {@code "60/m"}; {@code null} turns the dimension off
+         * @return this builder
+         */
         public Builder byUser(String rate) {
             return set("by_user", rate);
         }
 
-        /** @param rate per-user rate; {@code null} turns the dimension off @return this */
+        /**
+         * Limits each user ({@code by_user}).
+         *
+         * @param rate per-user rate; {@code null} turns the dimension off
+         * @return this builder
+         */
         public Builder byUser(Rate rate) {
             return set("by_user", rate);
         }
 
-        /** @param rate per-tenant rate, e.g. {@code "600/m"}; {@code null} turns the dimension off @return this */
+        /**
+         * Limits each tenant, all of its users together ({@code by_tenant}).
+         *
+         * @param rate per-tenant rate, e.g. {@code "600/m"}; {@code null} turns the dimension off
+         * @return this builder
+         */
         public Builder byTenant(String rate) {
             return set("by_tenant", rate);
         }
 
-        /** @param rate per-tenant rate; {@code null} turns the dimension off @return this */
+        /**
+         * Limits each tenant, all of its users together ({@code by_tenant}).
+         *
+         * @param rate per-tenant rate; {@code null} turns the dimension off
+         * @return this builder
+         */
         public Builder byTenant(Rate rate) {
             return set("by_tenant", rate);
         }
 
         /**
+         * Limits calls to one tool or prompt ({@code by_tool}).
+         *
          * @param tool a tool or prompt name (normalised: trimmed, lower-case)
          * @param rate its rate, e.g. {@code "10/s"}
-         * @return this
+         * @return this builder
          */
         public Builder byTool(String tool, String rate) {
             tools.put(tool, rate);
             return this;
         }
 
-        /** @param tool a tool or prompt name @param rate its rate @return this */
+        /**
+         * Limits calls to one tool or prompt ({@code by_tool}).
+         *
+         * @param tool a tool or prompt name (normalised: trimmed, lower-case)
+         * @param rate its rate
+         * @return this builder
+         */
         public Builder byTool(String tool, Rate rate) {
             tools.put(tool, rate);
             return this;
         }
 
-        /** @param algorithm the algorithm every dimension runs @return this */
+        /**
+         * Chooses the algorithm ({@code algorithm}).
+         *
+         * @param algorithm the algorithm every dimension runs
+         * @return this builder
+         */
         public Builder algorithm(Algorithm algorithm) {
             return set("algorithm", algorithm);
         }
 
-        /** @param backend {@code memory} or {@code redis} @return this */
+        /**
+         * Chooses where the counters live ({@code backend}).
+         *
+         * @param backend {@code memory} or {@code redis}
+         * @return this builder
+         */
         public Builder backend(String backend) {
             return set("backend", backend);
         }
 
-        /** @param url {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or a cluster seed list @return this */
+        /**
+         * Says where Redis is ({@code redis_url}).
+         *
+         * @param url {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or a cluster seed list
+         * @return this builder
+         */
         public Builder redisUrl(String url) {
             return set("redis_url", url);
         }
 
-        /** @param prefix the first segment of every Redis key @return this */
+        /**
+         * Sets the prefix of Sluice's Redis keys ({@code redis_key_prefix}).
+         *
+         * @param prefix the first segment of every Redis key
+         * @return this builder
+         */
         public Builder redisKeyPrefix(String prefix) {
             return set("redis_key_prefix", prefix);
         }
@@ -298,37 +346,72 @@ public final class LimiterConfig {
             return set("memory_max_key_bytes", maxKeyBytes);
         }
 
-        /** @param budgetBytes the embedded backend's off-heap budget in bytes @return this */
+        /**
+         * Caps the embedded backend's off-heap memory ({@code memory_budget_bytes}).
+         *
+         * @param budgetBytes the embedded backend's off-heap budget in bytes
+         * @return this builder
+         */
         public Builder memoryBudgetBytes(long budgetBytes) {
             return set("memory_budget_bytes", budgetBytes);
         }
 
-        /** @param cluster true when the URL names a Redis Cluster @return this */
+        /**
+         * Says whether {@link #redisUrl(String)} names a Redis Cluster ({@code redis_cluster}).
+         *
+         * @param cluster true when the URL names a Redis Cluster
+         * @return this builder
+         */
         public Builder redisCluster(boolean cluster) {
             return set("redis_cluster", cluster);
         }
 
-        /** @param timeout the bound on connecting to Redis, 1 ms to 1 day @return this */
+        /**
+         * Bounds the time to connect to Redis ({@code redis_connect_timeout_ms}).
+         *
+         * @param timeout the bound on connecting to Redis, 1 ms to 1 day
+         * @return this builder
+         */
         public Builder redisConnectTimeout(Duration timeout) {
             return set("redis_connect_timeout_ms", timeout);
         }
 
-        /** @param timeout the bound on one Redis command, 1 ms to 1 day @return this */
+        /**
+         * Bounds the time one Redis command may take ({@code redis_command_timeout_ms}).
+         *
+         * @param timeout the bound on one Redis command, 1 ms to 1 day
+         * @return this builder
+         */
         public Builder redisCommandTimeout(Duration timeout) {
             return set("redis_command_timeout_ms", timeout);
         }
 
-        /** @param scoped true to put the tenant in every Redis key @return this */
+        /**
+         * Chooses whether Redis keys carry the tenant ({@code redis_tenant_scoped_keys}).
+         *
+         * @param scoped true to put the tenant in every Redis key
+         * @return this builder
+         */
         public Builder redisTenantScopedKeys(boolean scoped) {
             return set("redis_tenant_scoped_keys", scoped);
         }
 
-        /** @param serverTime true to take the time from Redis instead of the client @return this */
+        /**
+         * Chooses whose clock the Redis scripts use ({@code redis_server_time}).
+         *
+         * @param serverTime true to take the time from Redis instead of the client
+         * @return this builder
+         */
         public Builder redisServerTime(boolean serverTime) {
             return set("redis_server_time", serverTime);
         }
 
-        /** @param failMode what a backend failure does @return this */
+        /**
+         * Chooses what a backend failure does ({@code fail_mode}).
+         *
+         * @param failMode what a backend failure does
+         * @return this builder
+         */
         public Builder failMode(FailMode failMode) {
             return set("fail_mode", failMode);
         }
@@ -344,22 +427,39 @@ public final class LimiterConfig {
             return set("redis_fallback", fallback);
         }
 
-        /** @param mode enforce, permissive or disabled @return this */
+        /**
+         * Chooses whether decisions are enforced ({@code mode}).
+         *
+         * @param mode enforce, permissive or disabled
+         * @return this builder
+         */
         public Builder mode(Mode mode) {
             return set("mode", mode);
         }
 
-        /** @param maxCount the largest count a rate may have @return this */
+        /**
+         * Caps the count of every configured rate ({@code max_count}).
+         *
+         * @param maxCount the largest count a rate may have
+         * @return this builder
+         */
         public Builder maxCount(long maxCount) {
             return set("max_count", maxCount);
         }
 
-        /** @param maxKeys how many keys the embedded backend holds at most @return this */
+        /**
+         * Sizes the embedded backend's table ({@code memory_max_keys}).
+         *
+         * @param maxKeys how many keys the embedded backend holds at most
+         * @return this builder
+         */
         public Builder memoryMaxKeys(long maxKeys) {
             return set("memory_max_keys", maxKeys);
         }
 
         /**
+         * Validates every setting at once and creates the configuration.
+         *
          * @return the validated configuration
          * @throws IllegalArgumentException listing every problem found
          */

@@ -286,7 +286,7 @@ final class LimiterConfigParser {
             return fallback;
         }
         for (E e : values) {
-            if (e == value) {
+            if (e.equals(value)) {
                 return e;
             }
         }
@@ -341,7 +341,7 @@ final class LimiterConfigParser {
 
     /**
      * A timeout in milliseconds: a positive whole number of them, or a {@link Duration} of at least one, at
-     * most {@link #LimiterConfig.MAX_REDIS_TIMEOUT}.
+     * most {@link LimiterConfig#MAX_REDIS_TIMEOUT}.
      */
     private Duration timeout(String field, Duration fallback) {
         Object value = in.get(field);

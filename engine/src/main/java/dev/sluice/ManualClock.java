@@ -13,28 +13,52 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ManualClock implements Clock {
     private final AtomicLong epochNanos;
 
-    /** @param epochNanos the starting time, nanoseconds since the Unix epoch */
+    /**
+     * Creates a clock that reads {@code epochNanos} until it is moved.
+     *
+     * @param epochNanos the starting time, nanoseconds since the Unix epoch
+     */
     public ManualClock(long epochNanos) {
         this.epochNanos = new AtomicLong(epochNanos);
     }
 
-    /** @param epochSeconds the starting time, whole seconds since the Unix epoch @return the clock */
+    /**
+     * Creates a clock that reads {@code epochSeconds} until it is moved.
+     *
+     * @param epochSeconds the starting time, whole seconds since the Unix epoch
+     * @return the clock
+     */
     public static ManualClock atEpochSeconds(long epochSeconds) {
         return new ManualClock(epochSeconds * 1_000_000_000L);
     }
 
-    /** @param epochNanos the new time @return this clock */
+    /**
+     * Sets the time, forwards or backwards.
+     *
+     * @param epochNanos the new time, nanoseconds since the Unix epoch
+     * @return this clock
+     */
     public ManualClock setEpochNanos(long epochNanos) {
         this.epochNanos.set(epochNanos);
         return this;
     }
 
-    /** @param epochMillis the new time, in milliseconds since the Unix epoch @return this clock */
+    /**
+     * Sets the time, forwards or backwards, to a whole millisecond.
+     *
+     * @param epochMillis the new time, in milliseconds since the Unix epoch
+     * @return this clock
+     */
     public ManualClock setEpochMillis(long epochMillis) {
         return setEpochNanos(epochMillis * 1_000_000L);
     }
 
-    /** @param amount how far to move forward @return this clock */
+    /**
+     * Moves the time by {@code amount} (backwards when it is negative).
+     *
+     * @param amount how far to move forward
+     * @return this clock
+     */
     public ManualClock advance(Duration amount) {
         epochNanos.addAndGet(amount.toNanos());
         return this;

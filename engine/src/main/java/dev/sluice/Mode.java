@@ -19,7 +19,7 @@ public enum Mode {
         this.configName = configName;
     }
 
-    /** @return the name used in configuration maps */
+    /** {@return the name used in configuration maps} */
     public String configName() {
         return configName;
     }

@@ -39,6 +39,8 @@ public final class Rate {
     }
 
     /**
+     * Creates a rate of {@code count} requests per {@code windowSeconds}.
+     *
      * @param count requests per window, 1 to {@link #MAX_COUNT}
      * @param windowSeconds the window, 1 second to {@link #MAX_WINDOW_SECONDS}
      * @return the rate
@@ -91,17 +93,17 @@ public final class Rate {
         return parseValid(text);
     }
 
-    /** @return requests allowed per window */
+    /** {@return requests allowed per window} */
     public long count() {
         return count;
     }
 
-    /** @return the window's length in seconds */
+    /** {@return the window's length in seconds} */
     public long windowSeconds() {
         return windowSeconds;
     }
 
-    /** @return the window's length in nanoseconds */
+    /** {@return the window's length in nanoseconds} */
     public long windowNanos() {
         return windowSeconds * 1_000_000_000L;
     }

@@ -118,6 +118,7 @@ public final class RateLimiter implements AutoCloseable {
      * @param tenant the tenant; {@code null} or blank skips the tenant dimension
      * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
      */
     public Decision check(String user, String tenant, String tool) {
         Decision d = new Decision();
@@ -132,8 +133,12 @@ public final class RateLimiter implements AutoCloseable {
      * times and the clock's own may be mixed. On a {@link ManualClock} the offset is 0 and the time is used as
      * it is.
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
      */
     public Decision check(String user, String tenant, String tool, long epochNanos) {
         Decision d = new Decision();
@@ -144,8 +149,12 @@ public final class RateLimiter implements AutoCloseable {
     /**
      * Checks and charges one request at the clock's time, writing the answer into a decision the caller reuses.
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
      */
     public boolean check(String user, String tenant, String tool, Decision into) {
         long nowNanos = clock.monotonicNanos();
@@ -155,9 +164,13 @@ public final class RateLimiter implements AutoCloseable {
     /**
      * Checks and charges one request at an explicit time, writing the answer into a decision the caller reuses.
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
      */
     public boolean check(String user, String tenant, String tool, long epochNanos, Decision into) {
         return evaluate(user, tenant, tool, epochNanos - epochOffsetNanos, epochNanos, into);
@@ -170,10 +183,14 @@ public final class RateLimiter implements AutoCloseable {
      * thrown here when it was closed before the call, and completing the stage when a close overtook the check
      * (a failure the close caused never becomes a decision).
      *
+     * @param user the user; {@code null} or blank means {@code anonymous}
+     * @param tenant the tenant; {@code null} or blank skips the tenant dimension
+     * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @return a stage completed with the decision; it never completes exceptionally for backend failures,
      *     which the fail mode turns into decisions
      * @throws IllegalStateException when the limiter is closed
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback completes 'decided', with its own failure too
     public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
         Decision d = new Decision();
         long nowNanos = clock.monotonicNanos();
@@ -203,12 +220,12 @@ public final class RateLimiter implements AutoCloseable {
         return decided;
     }
 
-    /** @return the configuration this limiter runs */
+    /** {@return the configuration this limiter runs} */
     public LimiterConfig config() {
         return config;
     }
 
-    /** @return a snapshot of failure counters and the backend's counters */
+    /** {@return a snapshot of failure counters and the backend's counters} */
     public LimiterStats stats() {
         long open = failedOpen.sum();
         long shut = failedClosed.sum();
@@ -272,7 +289,7 @@ public final class RateLimiter implements AutoCloseable {
             Rate rate = toolRates.get(name);
             if (rate == null) {
                 name = Whitespace.strip(tool).toLowerCase(Locale.ROOT);
-                rate = name == tool ? null : toolRates.get(name);
+                rate = name.equals(tool) ? null : toolRates.get(name);
             }
             if (rate != null) {
                 batch.add(Dimension.TOOL, name, rate);

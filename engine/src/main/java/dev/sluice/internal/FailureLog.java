@@ -17,7 +17,11 @@ public final class FailureLog {
     private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
-    /** @param loggerName the {@link System.Logger} to write to */
+    /**
+     * Creates a log that writes to the named logger.
+     *
+     * @param loggerName the {@link System.Logger} to write to
+     */
     public FailureLog(String loggerName) {
         this.logger = System.getLogger(loggerName);
     }

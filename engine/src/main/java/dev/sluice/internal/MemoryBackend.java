@@ -45,6 +45,8 @@ public final class MemoryBackend implements Backend {
     private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
 
     /**
+     * Builds the off-heap store that holds every key's state for one limiter.
+     *
      * @param config the limiter's configuration: algorithm, table size, budget
      * @throws IllegalArgumentException when the store cannot be built with those settings, naming them
      */
@@ -96,6 +98,7 @@ public final class MemoryBackend implements Backend {
     }
 
     /** The seed of a dimension's keys: user and tenant seeds are kept, a tool's (own window) is computed. */
+    @SuppressWarnings("ReferenceEquality") // the kept seed is for the configuration's own instance of the rate
     private long seed(Dimension dimension, Rate rate) {
         int d = dimension.ordinal();
         if (seededRates[d] == rate) {
@@ -155,6 +158,8 @@ public final class MemoryBackend implements Backend {
      * arrive, so a budget of it is a ceiling, not a reservation. The configuration refuses a default above
      * {@link #MAX_DEFAULT_RING_BUDGET_BYTES} when it is built.
      *
+     * @param maxKeys how many keys the store holds at most
+     * @param limits the distinct counts of the configured rates: each is the size of a ring
      * @return bytes, or Long.MAX_VALUE when past the ceiling
      */
     public static long ringBudgetFor(long maxKeys, Collection<Long> limits) {

@@ -38,7 +38,7 @@ public interface Backend extends AutoCloseable {
         }
     }
 
-    /** @return counters that describe the backend's state, for monitoring; names are backend-specific */
+    /** {@return counters that describe the backend's state, for monitoring; names are backend-specific} */
     default Map<String, Long> stats() {
         return Map.of();
     }

@@ -11,12 +11,21 @@ public class BackendException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed @param cause why, or {@code null} */
+    /**
+     * Creates an exception for a failure that another exception explains.
+     *
+     * @param message what failed
+     * @param cause why, or {@code null}
+     */
     public BackendException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** @param message what failed */
+    /**
+     * Creates an exception for a failure that the backend detected itself.
+     *
+     * @param message what failed
+     */
     public BackendException(String message) {
         super(message);
     }

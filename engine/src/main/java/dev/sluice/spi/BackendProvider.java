@@ -9,10 +9,12 @@ import dev.sluice.LimiterConfig;
  */
 public interface BackendProvider {
 
-    /** @return the configuration name this provider answers to, e.g. {@code redis} */
+    /** {@return the configuration name this provider answers to, e.g. {@code redis}} */
     String name();
 
     /**
+     * Creates this provider's backend for one limiter; the limiter closes it when it is closed.
+     *
      * @param config the validated configuration
      * @return a backend ready for {@link Backend#evaluate}
      */

@@ -11,6 +11,9 @@ import dev.sluice.Rate;
  * <p>Outcome times are nanosecond deltas from the request's time: {@code resetAfterNanos} until the
  * dimension resets (see each algorithm), {@code retryAfterNanos} until a blocked dimension admits again.
  *
+ * <p>Every method that takes a dimension index {@code i} throws {@link IndexOutOfBoundsException} unless
+ * {@code 0 <= i < size()}.
+ *
  * <p>Not thread-safe: a batch belongs to one request at a time.
  */
 public final class Batch {
@@ -83,37 +86,49 @@ public final class Batch {
         return this;
     }
 
-    /** @return the number of active dimensions */
+    /** {@return the number of active dimensions} */
     public int size() {
         return size;
     }
 
-    /** @param i index below {@link #size()} @return the dimension */
+    /**
+     * {@return the dimension at index {@code i}}
+     *
+     * @param i index below {@link #size()}
+     */
     public Dimension dimension(int i) {
         return dimensions[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return the normalised user, tenant or tool name */
+    /**
+     * {@return the normalised user, tenant or tool name that dimension {@code i} limits}
+     *
+     * @param i index below {@link #size()}
+     */
     public String value(int i) {
         return values[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return the dimension's limit */
+    /**
+     * {@return the limit of dimension {@code i}}
+     *
+     * @param i index below {@link #size()}
+     */
     public Rate rate(int i) {
         return rates[check(i)];
     }
 
-    /** @return the request's normalised tenant, or {@code null} */
+    /** {@return the request's normalised tenant, or {@code null}} */
     public String tenant() {
         return tenant;
     }
 
-    /** @return the request's time for the arithmetic */
+    /** {@return the request's time for the arithmetic} */
     public long monotonicNanos() {
         return monotonicNanos;
     }
 
-    /** @return the request's time as nanoseconds since the Unix epoch */
+    /** {@return the request's time as nanoseconds since the Unix epoch} */
     public long epochNanos() {
         return epochNanos;
     }
@@ -146,32 +161,53 @@ public final class Batch {
         retryAfterNanos[i] = Math.max(0, retryAfter);
     }
 
-    /** @param i index below {@link #size()}; records that the backend could not evaluate dimension {@code i} */
+    /**
+     * Records that the backend could not evaluate dimension {@code i}.
+     *
+     * @param i index below {@link #size()}
+     */
     public void unavailable(int i) {
         outcomes[check(i)] = UNAVAILABLE;
     }
 
-    /** @param i index below {@link #size()} @return {@link #PENDING}, {@link #ALLOWED}, {@link #BLOCKED} or {@link #UNAVAILABLE} */
+    /**
+     * {@return the outcome of dimension {@code i}: {@link #PENDING}, {@link #ALLOWED}, {@link #BLOCKED} or
+     * {@link #UNAVAILABLE}}
+     *
+     * @param i index below {@link #size()}
+     */
     public byte outcome(int i) {
         return outcomes[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return units left after the request */
+    /**
+     * {@return units dimension {@code i} has left after the request}
+     *
+     * @param i index below {@link #size()}
+     */
     public long remaining(int i) {
         return remaining[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return nanoseconds until the dimension resets */
+    /**
+     * {@return nanoseconds until dimension {@code i} resets}
+     *
+     * @param i index below {@link #size()}
+     */
     public long resetAfterNanos(int i) {
         return resetAfterNanos[check(i)];
     }
 
-    /** @param i index below {@link #size()} @return nanoseconds until a blocked dimension admits again, else 0 */
+    /**
+     * {@return nanoseconds until dimension {@code i} admits again when it blocked, else 0}
+     *
+     * @param i index below {@link #size()}
+     */
     public long retryAfterNanos(int i) {
         return retryAfterNanos[check(i)];
     }
 
-    /** @return the object a backend attached to this batch with {@link #attach}, or {@code null} */
+    /** {@return the object a backend attached to this batch with {@link #attach}, or {@code null}} */
     public Object attachment() {
         return attachment;
     }

@@ -24,7 +24,7 @@ public final class AcquireResult {
     public AcquireResult() {
     }
 
-    /** @return how the call ended */
+    /** {@return how the call ended} */
     public AcquireStatus status() {
         return STATUSES[status];
     }
@@ -34,26 +34,26 @@ public final class AcquireResult {
                 && STATUSES[TABLE_FULL] == AcquireStatus.TABLE_FULL;
     }
 
-    /** @return true when the unit was granted */
+    /** {@return true when the unit was granted} */
     public boolean allowed() {
         return status == ALLOWED;
     }
 
-    /** @return units still available to this key after this call, never negative */
+    /** {@return units still available to this key after this call, never negative} */
     public long remaining() {
         return remaining;
     }
 
     /**
-     * @return nanoseconds from now until the key resets: the end of the fixed window, the moment the oldest
+     * {@return nanoseconds from now until the key resets: the end of the fixed window, the moment the oldest
      *     admitted request leaves the sliding window (the whole window when the log is empty), or the moment
-     *     the token bucket is full again
+     *     the token bucket is full again}
      */
     public long resetAfterNanos() {
         return resetAfterNanos;
     }
 
-    /** @return nanoseconds from now until one unit is available; 0 when the call was allowed */
+    /** {@return nanoseconds from now until one unit is available; 0 when the call was allowed} */
     public long retryAfterNanos() {
         return retryAfterNanos;
     }

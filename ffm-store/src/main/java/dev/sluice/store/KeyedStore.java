@@ -85,7 +85,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         return new Builder(algorithm);
     }
 
-    /** @return the function that names keys in this store: its secrets are this store's own */
+    /** {@return the function that names keys in this store: its secrets are this store's own} */
     public final Fingerprint fingerprint() {
         return fingerprint;
     }
@@ -220,6 +220,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         return false;
     }
 
+    @SuppressWarnings("ShortCircuitBoolean")
     private static void checkArguments(long permits, long limit, long windowNanos) {
         // Non-short-circuit ors: one well-predicted branch on the request path, whichever argument is bad.
         if (limit < 1 | limit > StateWordLayout.MAX_LIMIT | windowNanos < StateWordLayout.MIN_WINDOW_NANOS
@@ -294,55 +295,55 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
     }
 
-    /** @return the algorithm every key runs */
+    /** {@return the algorithm every key runs} */
     public final StoreAlgorithm algorithm() {
         return algorithm;
     }
 
-    /** @return keys currently held (live), at most {@link #capacity()} */
+    /** {@return keys currently held (live), at most {@link #capacity()}} */
     public final long size() {
         return table.size();
     }
 
-    /** @return the most keys the store holds at once ({@link Builder#maxKeys(long)}) */
+    /** {@return the most keys the store holds at once ({@link Builder#maxKeys(long)})} */
     public final long capacity() {
         return table.maxKeys;
     }
 
     /**
-     * @return slots in the table: twice {@link #capacity()} (at least 64) home slots, and the 63 after them
-     *     into which a probe from the last home slots runs
+     * {@return slots in the table: twice {@link #capacity()} (at least 64) home slots, and the 63 after them
+     *     into which a probe from the last home slots runs}
      */
     public final long tableSlots() {
         return table.tableSlots;
     }
 
-    /** @return off-heap bytes allocated now: the table and any sliding-window rings */
+    /** {@return off-heap bytes allocated now: the table and any sliding-window rings} */
     public long offHeapBytes() {
         return fixedBytes;
     }
 
     /**
-     * @return bytes of the table that were advised to use transparent huge pages: 0 when
+     * {@return bytes of the table that were advised to use transparent huge pages: 0 when
      *     {@link Builder#hugePages(boolean)} is off, the table is smaller than one huge page, or this JVM
-     *     cannot ask (not Linux, or native access not enabled for this module). The kernel may still back
+     *     cannot ask (not Linux, or native access not enabled for this module)} The kernel may still back
      *     advised bytes with small pages.
      */
     public final long hugePageBytes() {
         return hugePageBytes;
     }
 
-    /** @return calls that ended {@link AcquireStatus#TABLE_FULL} since the store was built */
+    /** {@return calls that ended {@link AcquireStatus#TABLE_FULL} since the store was built} */
     public final long tableFullCount() {
         return tableFull.get();
     }
 
-    /** @return keys reclaimed (expired state evicted) since the store was built */
+    /** {@return keys reclaimed (expired state evicted) since the store was built} */
     public final long reclaimedCount() {
         return table.reclaimedCount();
     }
 
-    /** @return true once {@link #close()} has been called */
+    /** {@return true once {@link #close()} has been called} */
     public final boolean isClosed() {
         return closed;
     }
@@ -396,9 +397,12 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
 
         /**
+         * Sets how many keys the store holds at once; the table is sized for it.
+         *
          * @param maxKeys the most keys held at once, 1 to 2^30; a new key beyond it gets TABLE_FULL once
          *     expired keys have been reclaimed
          * @return this builder
+         * @throws IllegalArgumentException if {@code maxKeys} is outside 1 to 2^30
          */
         public Builder maxKeys(long maxKeys) {
             if (maxKeys < 1 || maxKeys > SlotLayout.MAX_KEYS) {
@@ -409,9 +413,12 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
 
         /**
+         * Caps the off-heap memory the store allocates over its life.
+         *
          * @param memoryBudgetBytes off-heap bytes the store may ever allocate; must cover the table; the rest
          *     is for sliding-window rings. Default: exactly the table, plus 256 MiB of rings for SLIDING_WINDOW_LOG
          * @return this builder
+         * @throws IllegalArgumentException if {@code memoryBudgetBytes} is below 1
          */
         public Builder memoryBudgetBytes(long memoryBudgetBytes) {
             if (memoryBudgetBytes < 1) {
@@ -422,8 +429,11 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
 
         /**
+         * Sets how long an expired key's state is kept before its slot may be reused.
+         *
          * @param reclaimGraceNanos how long after expiring a key's state may be reclaimed, 0 to 1 day
          * @return this builder
+         * @throws IllegalArgumentException if {@code reclaimGraceNanos} is outside 0 to 1 day
          */
         public Builder reclaimGraceNanos(long reclaimGraceNanos) {
             if (reclaimGraceNanos < 0 || reclaimGraceNanos > 86_400_000_000_000L) {
@@ -434,6 +444,8 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
 
         /**
+         * Derives the fingerprint's secrets from a seed instead of at random.
+         *
          * @param hashSeed fixes the fingerprint's secrets, for reproducible tests (default: random secrets per
          *     store, so that nobody outside the process can predict a fingerprint)
          * @return this builder
@@ -445,6 +457,8 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
 
         /**
+         * Chooses whether the table asks for transparent huge pages.
+         *
          * @param hugePages whether to ask the OS for transparent huge pages for the table (default true). On
          *     Linux with native access enabled for this module ({@code --enable-native-access=dev.sluice.store},
          *     or {@code ALL-UNNAMED} on the class path), a table of 2 MiB or more is mapped 2 MiB-aligned and
@@ -457,7 +471,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
             return this;
         }
 
-        /** @return off-heap bytes the table takes for this configuration */
+        /** {@return off-heap bytes the table takes for this configuration} */
         public long fixedBytes() {
             return SlotLayout.tableSlots(SlotLayout.homeSlotsFor(maxKeys)) * SlotLayout.slotBytes(algorithm);
         }
@@ -482,7 +496,15 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
             return seeded ? Fingerprint.seeded(hashSeed) : Fingerprint.random();
         }
 
-        /** @return a new store */
+        /**
+         * Allocates the table (and, for SLIDING_WINDOW_LOG, the ring slabs) and returns a store that runs this
+         * builder's algorithm.
+         *
+         * @return a new store, which owns its off-heap memory until {@link KeyedStore#close()}
+         * @throws IllegalArgumentException if the algorithm is not set, or the memory budget is below the bytes
+         *     the table needs
+         */
+        @SuppressWarnings("MustBeClosedChecker") // the store owns the arena and closes it; so does a failed build
         public KeyedStore build() {
             if (algorithm == null) {
                 throw new IllegalArgumentException("algorithm=null: must be set");

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * Thread-safe.
  */
+@SuppressWarnings({"ReferenceEquality", "MemorySegmentReferenceEquality"}) // FAILED is a sentinel: identity is meant
 final class RingSlab {
     private static final MemorySegment FAILED = MemorySegment.NULL;
 

@@ -100,9 +100,9 @@ final class SlotTable {
         long offset = offset(home);
         for (int i = 0; i < SlotLayout.PROBE_WINDOW; i++, offset += slotBytes) {
             long identity = MemoryOrder.getAcquire(slots, offset);
-            if ((identity & SlotLayout.FINGERPRINT_MASK | identity & SlotLayout.STATUS_MASK) == want) {
+            if (((identity & SlotLayout.FINGERPRINT_MASK) | (identity & SlotLayout.STATUS_MASK)) == want) {
                 if (MemoryOrder.getPlain(slots, offset + SlotLayout.CHECK_OFFSET) == lo) {
-                    return offset << HANDLE_SHIFT | identity & SlotLayout.GENERATION_AND_STATUS;
+                    return (offset << HANDLE_SHIFT) | (identity & SlotLayout.GENERATION_AND_STATUS);
                 }
             } else if (identity == SlotLayout.FREE) {
                 return NOT_FOUND;
@@ -117,7 +117,7 @@ final class SlotTable {
 
     /** @return the identity word a handle saw */
     static long identityOf(long hi, long handle) {
-        return hi & SlotLayout.FINGERPRINT_MASK | handle & SlotLayout.GENERATION_AND_STATUS;
+        return (hi & SlotLayout.FINGERPRINT_MASK) | (handle & SlotLayout.GENERATION_AND_STATUS);
     }
 
     long state(long offset) {

@@ -31,7 +31,11 @@ public final class StoreBatch {
     public StoreBatch() {
     }
 
-    /** @return this batch, emptied */
+    /**
+     * Removes every request, keeping the arrays for the next gateway request.
+     *
+     * @return this batch, emptied
+     */
     public StoreBatch clear() {
         size = 0;
         return this;
@@ -68,6 +72,11 @@ public final class StoreBatch {
     /**
      * Adds a request for the key whose fingerprint is ({@code keyHi}, {@code keyLo}).
      *
+     * @param keyHi the fingerprint's high word, as {@link Fingerprint#of} returns it
+     * @param keyLo the fingerprint's low word
+     * @param permits units the request costs
+     * @param limit units per window
+     * @param windowNanos the window
      * @return the request's index
      */
     public int add(long keyHi, long keyLo, long permits, long limit, long windowNanos) {
@@ -80,14 +89,18 @@ public final class StoreBatch {
         return i;
     }
 
-    /** @return the number of requests */
+    /** {@return the number of requests} */
     public int size() {
         return size;
     }
 
     /**
+     * Returns the outcome of request {@code i}; valid once {@link KeyedStore#acquire(StoreBatch, long)} has
+     * run on this batch, and until the next call to it.
+     *
      * @param i a request's index, below {@link #size()}
      * @return its outcome, written by {@link KeyedStore#acquire(StoreBatch, long)}
+     * @throws IndexOutOfBoundsException if {@code i} is negative or not below {@link #size()}
      */
     public AcquireResult result(int i) {
         if (i < 0 || i >= size) {

@@ -81,6 +81,7 @@ final class Coalescer {
     }
 
     /** Runs with the flag taken: sends calls until one is in flight, or drops the flag when nothing is queued. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback hands the reply or failure to the sender
     private void drain() {
         while (true) {
             Part[] parts = take();

@@ -16,6 +16,7 @@ package dev.sluice.redis;
  * @param operation one of {@link LimitScript}'s operations
  * @param phase the step of the request it serves
  */
+@SuppressWarnings("ArrayRecordComponent") // a carrier of one call's bytes, never compared or hashed
 record Part(Check check, int group, int[] at, byte[] firstKey, byte[] resp, int keysEnd, int operation, Check.Phase phase) {
 
     int keyCount() {

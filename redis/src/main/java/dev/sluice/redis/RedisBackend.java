@@ -158,6 +158,7 @@ public final class RedisBackend implements Backend {
     }
 
     /** The asynchronous form of {@link #evaluate(RedisRequest)}: a timer bounds it by the command timeout. */
+    @SuppressWarnings("FutureReturnValueIgnored") // the callbacks fail the check on timeout or cancel the timer
     CompletableFuture<RedisRequest> evaluateAsync(RedisRequest request) {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
@@ -314,6 +315,7 @@ public final class RedisBackend implements Backend {
             return connected.thenCompose(c -> call(c.commands(), parts));
         }
 
+        @SuppressWarnings("FutureReturnValueIgnored") // handle's nested future is flattened by thenCompose
         private CompletableFuture<ScriptReply> call(BaseRedisAsyncCommands<byte[], byte[]> commands, Part[] parts) {
             int keys = 0;
             for (Part p : parts) {

@@ -64,6 +64,8 @@ public final class RedisKeys {
     private final boolean tenantScoped;
 
     /**
+     * Creates the key scheme of one limiter's configuration.
+     *
      * @param prefix the first segment of every key ({@code redis_key_prefix})
      * @param tenantScoped true to put the request's tenant after the prefix ({@code redis_tenant_scoped_keys})
      */
@@ -157,8 +159,8 @@ public final class RedisKeys {
     static String bounded(String segment) {
         // A UTF-16 unit is 1 to 3 bytes of UTF-8: short strings need no count, long ones no check.
         boolean tooLong = segment.length() > MAX_IDENTITY_BYTES
-                || segment.length() * 3 > MAX_IDENTITY_BYTES
-                        && segment.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTITY_BYTES;
+                || (segment.length() * 3 > MAX_IDENTITY_BYTES
+                        && segment.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTITY_BYTES);
         return tooLong || looksLikeDigest(segment) ? digest(segment.getBytes(StandardCharsets.UTF_8)) : segment;
     }
 

@@ -229,6 +229,7 @@ final class RedisLink implements AutoCloseable {
     /**
      * @return the connection, possibly still being established; failed when the last attempt failed
      */
+    @SuppressWarnings("FutureReturnValueIgnored") // the losing attempt's connection is closed in the background
     CompletableFuture<Connected> connected() {
         Attempt current = attempt.get();
         CompletableFuture<Connected> f = current.connected();
@@ -282,6 +283,7 @@ final class RedisLink implements AutoCloseable {
 
     /** Closes the connection, the client and its thread pools; waits at most a few seconds. Idempotent. */
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // the thread pools finish shutting down on their own
     public void close() {
         if (closed) {
             return;

@@ -14,21 +14,19 @@ final class Backends {
     }
 
     static RateLimiter open(String backend, String redisUrl, LimiterConfig.Builder config, Clock clock) {
-        switch (backend) {
-            case "memory" -> {
-                return RateLimiter.create(config.backend("memory").build(), clock);
-            }
+        return switch (backend) {
+            case "memory" -> RateLimiter.create(config.backend("memory").build(), clock);
             case "redis" -> {
                 if (redisUrl == null) {
                     throw new UsageException("--backend=\"redis\": needs --redis URL, e.g. --redis redis://127.0.0.1:6379");
                 }
-                return RateLimiter.create(config.backend("redis").redisUrl(redisUrl).build(), clock);
+                yield RateLimiter.create(config.backend("redis").redisUrl(redisUrl).build(), clock);
             }
             case "onheap" -> {
                 LimiterConfig c = config.build();
-                return RateLimiter.create(c, clock, new OnHeapBackend(c.algorithm()));
+                yield RateLimiter.create(c, clock, new OnHeapBackend(c.algorithm()));
             }
             default -> throw new UsageException("--backend=\"" + backend + "\": must be one of " + String.join(", ", NAMES));
-        }
+        };
     }
 }

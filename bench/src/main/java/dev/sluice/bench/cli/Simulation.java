@@ -284,6 +284,8 @@ final class Simulation {
         private final long wallStart;
         private long lastPrint;
 
+        // The null check guards a JDK that still has no console; out must be System.out itself to be the terminal.
+        @SuppressWarnings({"SystemConsoleNull", "ReferenceEquality"})
         Progress(PrintStream out, boolean quiet, Tally[] tallies, long durationNanos, long wallStart) {
             this.out = out;
             this.quiet = quiet;

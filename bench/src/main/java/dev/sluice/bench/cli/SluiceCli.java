@@ -116,7 +116,7 @@ public final class SluiceCli {
 
     /** The default command goes in front of an empty command line and of one that starts with a flag. */
     static List<String> withCommand(List<String> args) {
-        if (args.isEmpty() || args.get(0).startsWith("-") && !args.get(0).equals("-h") && !args.get(0).equals("--help")) {
+        if (args.isEmpty() || (args.get(0).startsWith("-") && !args.get(0).equals("-h") && !args.get(0).equals("--help"))) {
             List<String> out = new ArrayList<>(args.size() + 1);
             out.add(DEFAULT_COMMAND);
             out.addAll(args);

@@ -51,6 +51,7 @@ public class FloorBenchmark {
     MemorySegment words;
 
     @Setup(Level.Trial)
+    @SuppressWarnings("MustBeClosedChecker") // closed in tearDown
     public void setUp() {
         arena = Arena.ofShared();
         words = arena.allocate(STRIDE_BYTES * (MAX_THREADS + 2), STRIDE_BYTES);

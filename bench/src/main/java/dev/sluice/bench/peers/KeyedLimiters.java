@@ -63,7 +63,7 @@ public final class KeyedLimiters {
             boolean u = acquire("user:" + user, nowNanos);
             boolean t = acquire("tenant:" + tenant, nowNanos);
             boolean x = acquire("tool:" + tool, nowNanos);
-            return u & t & x;
+            return u && t && x;
         }
     }
 

@@ -62,7 +62,8 @@ record JmhResult(String benchmark, String mode, int threads, Map<String, String>
             double median = sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                     : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
             double alloc = Double.NaN;
-            if (run.secondaryMetrics() != null && run.secondaryMetrics().get("gc.alloc.rate.norm") instanceof JmhRun.Metric norm) {
+            JmhRun.Metric norm = run.secondaryMetrics() == null ? null : run.secondaryMetrics().get("gc.alloc.rate.norm");
+            if (norm != null) {
                 alloc = norm.score();
             }
             List<String> jvmArgs = run.jvmArgs() == null ? List.of() : run.jvmArgs();

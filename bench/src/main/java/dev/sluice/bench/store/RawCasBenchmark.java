@@ -27,6 +27,7 @@ public class RawCasBenchmark {
     private MemorySegment word;
 
     @Setup(Level.Trial)
+    @SuppressWarnings("MustBeClosedChecker") // closed in tearDown
     public void setUp() {
         arena = Arena.ofShared();
         word = arena.allocate(64, 64);

@@ -39,6 +39,7 @@ final class FloorTable implements AutoCloseable {
      * @param hugePages whether to ask for transparent huge pages
      * @return a zeroed table of {@code bytes}, aligned to a cache line at least
      */
+    @SuppressWarnings("MustBeClosedChecker") // the table owns the arena: close() closes it
     static FloorTable allocate(long bytes, boolean hugePages) {
         Arena arena = Arena.ofConfined();
         if (hugePages && bytes >= HUGE_PAGE_BYTES && Libc.AVAILABLE != null) {

@@ -91,6 +91,7 @@ public final class KeyspaceSweep {
     private final PrintStream out;
     private final boolean hugePages;
     /** Depends on every read of the floor's chain, so that none can be left out. */
+    @SuppressWarnings("UnusedVariable") // written, never read: that is its job
     private long sink;
 
     /**
