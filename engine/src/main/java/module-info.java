@@ -3,7 +3,7 @@
  * embedded off-heap backend.
  */
 module dev.sluice.engine {
-    requires transitive dev.sluice.store;
+    requires dev.sluice.store;
 
     exports dev.sluice;
     exports dev.sluice.spi;

@@ -39,6 +39,7 @@ public final class Decision {
         FAILED_CLOSED
     }
 
+    /** The request's dimensions; {@link RateLimiter} fills it with {@link Dimension}s and {@link Rate}s only. */
     final Batch batch = new Batch();
     private Status status = Status.UNLIMITED;
     private boolean enforced = true;
@@ -74,7 +75,7 @@ public final class Decision {
 
     /** {@return the dimension reported to the client, or {@code null} when none was evaluated} */
     public Dimension reportedDimension() {
-        return reported < 0 ? null : batch.dimension(reported);
+        return reported < 0 ? null : (Dimension) batch.dimension(reported);
     }
 
     /** {@return the reported dimension's count per window, or 0 when none was evaluated} */
@@ -119,7 +120,7 @@ public final class Decision {
      * @param i index below {@link #dimensionCount()}
      */
     public Dimension dimension(int i) {
-        return batch.dimension(checked(i));
+        return (Dimension) batch.dimension(checked(i));
     }
 
     /**
@@ -137,7 +138,7 @@ public final class Decision {
      * @param i index below {@link #dimensionCount()}
      */
     public Rate dimensionRate(int i) {
-        return batch.rate(checked(i));
+        return (Rate) batch.rate(checked(i));
     }
 
     /**
@@ -234,7 +235,7 @@ public final class Decision {
         if (status != Status.BLOCKED) {
             return null;
         }
-        Rate rate = batch.rate(reported);
+        Rate rate = (Rate) batch.rate(reported);
         String which = batch.dimension(reported) == Dimension.TOOL
                 ? "tool \"" + batch.value(reported) + "\"" : batch.dimension(reported).key();
         return "Rate limit exceeded for " + which + ": " + rate.count() + " per " + rate.windowSeconds()

@@ -1,11 +1,13 @@
 package dev.sluice;
 
+import dev.sluice.spi.KeySpace;
+
 /**
  * What a limit is counted per. A request is evaluated on each active dimension, in this order.
  *
  * <p>Immutable and thread-safe.
  */
-public enum Dimension {
+public enum Dimension implements KeySpace {
     /** Per user: {@code user:<user>}. */
     USER("user"),
     /** Per tenant, shared by all its users: {@code tenant:<tenant>}. */
@@ -20,6 +22,7 @@ public enum Dimension {
     }
 
     /** {@return the name used in keys, headers and metadata, e.g. {@code user}} */
+    @Override
     public String key() {
         return key;
     }

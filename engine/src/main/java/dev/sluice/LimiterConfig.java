@@ -1,6 +1,14 @@
 package dev.sluice;
 
+import dev.sluice.internal.MemoryBackendProvider;
+import dev.sluice.spi.Backend;
+import dev.sluice.spi.BackendContext;
+import dev.sluice.spi.BackendProvider;
+import dev.sluice.spi.BackendRole;
+import dev.sluice.spi.ConfiguredLimit;
+import dev.sluice.spi.Settings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,53 +18,37 @@ import java.util.Map;
  * A validated limiter configuration. Built with {@link #builder()} or loaded with {@link #fromMap(Map)} from
  * the keys an operator writes in YAML; both run the same validation, which collects <em>every</em> problem and
  * throws one {@link IllegalArgumentException} listing each with its field and the offending input, e.g.
- * {@code by_tool["search"]="abc/m": count is not a positive integer}. Everything is checked here, once: the
- * Redis URL's syntax, timeouts, and the embedded store's ceilings when it is in use, so that creating a limiter
- * never refuses a configuration this class accepted. No other exception escapes, whatever the input (a map
- * with keys that are not strings included). Keys are described in {@code docs/configuration.md}.
+ * {@code by_tool["search"]="abc/m": count is not a positive integer}. Everything is checked here, once, so that
+ * creating a limiter never refuses a configuration this class accepted. No other exception escapes, whatever the
+ * input (a map with keys that are not strings included). Keys are described in {@code docs/configuration.md}.
+ *
+ * <p>The configuration holds what every backend shares: the limits, the algorithm, the mode and the fail mode
+ * ({@link #CORE_KEYS}), and which backend decides ({@code backend}). A backend's own settings belong to it: each
+ * {@link BackendProvider} (the embedded backend, {@code memory}, built in; any other found with
+ * {@link java.util.ServiceLoader}) reads and checks the settings it owns, such as {@code memory_max_keys} or
+ * {@code redis_url}, into options of its own ({@link #options(Class)}), and reports its problems into the same
+ * exception. A setting that neither the configuration nor any backend owns is ignored with a warning.
  *
  * <p>Immutable and thread-safe.
  */
 public final class LimiterConfig {
-    /** The keys {@link #fromMap(Map)} understands, in documentation order. */
-    public static final List<String> KNOWN_KEYS = List.of(
-            "by_user", "by_tenant", "by_tool", "algorithm", "backend", "redis_url", "redis_key_prefix",
-            "fail_mode", "redis_fallback", "mode", "max_count", "memory_max_keys", "memory_max_key_bytes",
-            "memory_budget_bytes", "redis_cluster", "redis_connect_timeout_ms", "redis_command_timeout_ms",
-            "redis_tenant_scoped_keys", "redis_server_time");
-
-    /** The default number of keys the embedded backend holds. */
-    public static final long DEFAULT_MEMORY_MAX_KEYS = 1_000_000L;
-    /** The most keys the embedded backend can be configured to hold: 2^30. */
-    public static final long MAX_MEMORY_MAX_KEYS = 1L << 30;
-    /** The default bound on connecting to Redis. */
-    public static final Duration DEFAULT_REDIS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    /** The default bound on one Redis command, from sending to reply. */
-    public static final Duration DEFAULT_REDIS_COMMAND_TIMEOUT = Duration.ofMillis(500);
-    /** The longest Redis timeout, connecting or per command, a configuration accepts: one day. */
-    public static final Duration MAX_REDIS_TIMEOUT = Duration.ofDays(1);
+    /** The settings the configuration itself reads, in documentation order; backends own the others. */
+    public static final List<String> CORE_KEYS = List.of(
+            "by_user", "by_tenant", "by_tool", "algorithm", "backend", "fail_mode", "redis_fallback", "mode",
+            "max_count");
 
     private static final System.Logger LOG = System.getLogger(LimiterConfig.class.getName());
-    private static final String RETIRED_MAX_KEY_BYTES = "Ignoring memory_max_key_bytes: the setting is no longer"
-            + " used, the embedded store holds an identity of any length in the same memory; remove it";
 
     private final Rate byUser;
     private final Rate byTenant;
     private final Map<String, Rate> byTool;
     private final Algorithm algorithm;
     private final String backend;
-    private final String redisUrl;
-    private final String redisKeyPrefix;
     private final FailMode failMode;
     private final Mode mode;
     private final long maxCount;
-    private final long memoryMaxKeys;
-    private final long memoryBudgetBytes;
-    private final boolean redisCluster;
-    private final Duration redisConnectTimeout;
-    private final Duration redisCommandTimeout;
-    private final boolean redisTenantScopedKeys;
-    private final boolean redisServerTime;
+    private final List<ConfiguredLimit> limits;
+    private final List<BackendSetup<?>> backends;
     private final List<String> unknownKeys;
 
     private LimiterConfig(LimiterConfigParser p) {
@@ -65,18 +57,11 @@ public final class LimiterConfig {
         this.byTool = Collections.unmodifiableMap(p.byTool);
         this.algorithm = p.algorithm;
         this.backend = p.backend;
-        this.redisUrl = p.redisUrl;
-        this.redisKeyPrefix = p.redisKeyPrefix;
         this.failMode = p.failMode;
         this.mode = p.mode;
         this.maxCount = p.maxCount;
-        this.memoryMaxKeys = p.memoryMaxKeys;
-        this.memoryBudgetBytes = p.memoryBudgetBytes;
-        this.redisCluster = p.redisCluster;
-        this.redisConnectTimeout = p.redisConnectTimeout;
-        this.redisCommandTimeout = p.redisCommandTimeout;
-        this.redisTenantScopedKeys = p.redisTenantScopedKeys;
-        this.redisServerTime = p.redisServerTime;
+        this.limits = List.copyOf(p.limits);
+        this.backends = List.copyOf(p.backends);
         this.unknownKeys = List.copyOf(p.unknownKeys);
     }
 
@@ -86,10 +71,11 @@ public final class LimiterConfig {
     }
 
     /**
-     * Loads a configuration from the keys of {@link #KNOWN_KEYS}. Rates are strings such as {@code "60/m"};
-     * {@code by_tool} is a map from tool or prompt name to rate; numbers may be numbers or digit strings;
-     * booleans may be booleans or {@code "true"}/{@code "false"}. Unknown keys are ignored with one warning
-     * that names them all, sorted, and the known keys.
+     * Loads a configuration from an operator's settings: the keys of {@link #CORE_KEYS} and those of every backend
+     * found ({@link #knownKeys()}). Rates are strings such as {@code "60/m"}; {@code by_tool} is a map from tool or
+     * prompt name to rate; numbers may be numbers or digit strings; booleans may be booleans or
+     * {@code "true"}/{@code "false"}. Unknown keys are ignored with one warning that names them all, sorted, and
+     * the known keys.
      *
      * @param settings the operator's settings; not modified
      * @return the validated configuration
@@ -99,18 +85,32 @@ public final class LimiterConfig {
         if (settings == null) {
             throw new IllegalArgumentException("settings=null: a configuration map is required");
         }
-        LimiterConfigParser parser = new LimiterConfigParser(settings);
-        parser.parse();
-        if (!parser.unknownKeys.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "Ignoring unknown rate-limit settings " + parser.unknownKeys
-                    + "; known settings are " + KNOWN_KEYS);
+        return built(new LimiterConfigParser(settings));
+    }
+
+    /**
+     * The settings a configuration built now understands: {@link #CORE_KEYS}, then the embedded backend's, then
+     * those of each backend {@link java.util.ServiceLoader} finds (with the thread's context class loader), by
+     * backend name.
+     *
+     * @return the known keys, in that order
+     */
+    public static List<String> knownKeys() {
+        List<String> known = new ArrayList<>(CORE_KEYS);
+        for (BackendProvider<?> provider : LimiterConfigParser.providers(Settings.of(Map.of()))) {
+            known.addAll(provider.keys());
         }
-        return built(parser);
+        return List.copyOf(known);
     }
 
     private static LimiterConfig built(LimiterConfigParser parser) {
-        if (parser.memoryMaxKeyBytesGiven) {
-            LOG.log(System.Logger.Level.WARNING, RETIRED_MAX_KEY_BYTES);
+        parser.parse();
+        if (!parser.unknownKeys.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "Ignoring unknown rate-limit settings " + parser.unknownKeys
+                    + "; known settings are " + parser.knownKeys());
+        }
+        for (String warning : parser.warnings()) {
+            LOG.log(System.Logger.Level.WARNING, warning);
         }
         return new LimiterConfig(parser);
     }
@@ -135,19 +135,9 @@ public final class LimiterConfig {
         return algorithm;
     }
 
-    /** {@return {@code memory} (the embedded off-heap backend) or {@code redis}} */
+    /** {@return the name of the backend that decides: {@code memory} (the embedded backend), {@code redis}, ...} */
     public String backend() {
         return backend;
-    }
-
-    /** {@return the Redis URL or comma-separated cluster seed list, or {@code null}} */
-    public String redisUrl() {
-        return redisUrl;
-    }
-
-    /** {@return the first segment of every Redis key} */
-    public String redisKeyPrefix() {
-        return redisKeyPrefix;
     }
 
     /**
@@ -168,48 +158,60 @@ public final class LimiterConfig {
         return maxCount;
     }
 
-    /** {@return how many keys the embedded backend holds at most} */
-    public long memoryMaxKeys() {
-        return memoryMaxKeys;
+    /**
+     * A backend's options, as its provider read them from this configuration's settings (defaults included),
+     * whether or not that backend is the one selected, e.g. {@code config.options(RedisOptions.class).url()}.
+     *
+     * @param type the class of the options, as the backend documents it
+     * @param <T> the options' type
+     * @return the options of the backend whose options are of that type
+     * @throws IllegalArgumentException when no backend of this configuration has options of that type
+     */
+    public <T> T options(Class<T> type) {
+        for (BackendSetup<?> b : backends) {
+            if (type.isInstance(b.options())) {
+                return type.cast(b.options());
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (BackendSetup<?> b : backends) {
+            names.add(b.name());
+        }
+        throw new IllegalArgumentException("type=" + type.getName() + ": none of this configuration's backends "
+                + names + " has options of that type");
     }
-
 
     /**
-     * {@return the embedded backend's off-heap budget in bytes, or 0 for the store's default (its fixed tables
-     *     plus 256 MiB of sliding-window rings)}
+     * The keys given that no part of the configuration reads.
+     *
+     * @return the keys given that neither the configuration nor any backend owns, sorted: from the loaded map, or
+     *     from {@link Builder#option(String, Object)}
      */
-    public long memoryBudgetBytes() {
-        return memoryBudgetBytes;
-    }
-
-    /** {@return true when {@link #redisUrl()} names a Redis Cluster} */
-    public boolean redisCluster() {
-        return redisCluster;
-    }
-
-    /** {@return the bound on connecting to Redis} */
-    public Duration redisConnectTimeout() {
-        return redisConnectTimeout;
-    }
-
-    /** {@return the bound on one Redis command} */
-    public Duration redisCommandTimeout() {
-        return redisCommandTimeout;
-    }
-
-    /** {@return true when Redis keys carry the tenant: {@code rl:{tenant}:user:alice:60}} */
-    public boolean redisTenantScopedKeys() {
-        return redisTenantScopedKeys;
-    }
-
-    /** {@return true when scripts read the time from Redis ({@code TIME}) instead of the client's clock} */
-    public boolean redisServerTime() {
-        return redisServerTime;
-    }
-
-    /** {@return the keys of the loaded map that were not understood, sorted; empty for a builder} */
     public List<String> unknownKeys() {
         return unknownKeys;
+    }
+
+    /** Creates the selected backend; the caller owns and closes it. */
+    Backend createBackend() {
+        return setup(backend).create(context(BackendRole.SELECTED));
+    }
+
+    /** Creates the embedded store {@code fail_mode: local} decides on while a remote backend cannot answer. */
+    Backend createLocalFallback() {
+        return setup(MemoryBackendProvider.NAME).create(context(BackendRole.LOCAL_FALLBACK));
+    }
+
+    private BackendSetup<?> setup(String name) {
+        for (BackendSetup<?> b : backends) {
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("backend \"" + name + "\" was accepted but is not set up");
+    }
+
+    private BackendContext context(BackendRole role) {
+        return new BackendContext(backend, algorithm.configName(), limits, role);
     }
 
     @Override
@@ -221,6 +223,12 @@ public final class LimiterConfig {
 
     /**
      * Collects settings; {@link #build()} validates them all at once, exactly as {@link #fromMap(Map)} does.
+     *
+     * <p>A backend's own settings are given with {@link #option(String, Object)}, under the names and in the
+     * forms the map takes, and read and checked by that backend when the configuration is built. The methods
+     * named after a setting of the embedded or the Redis backend ({@link #memoryMaxKeys}, {@link #redisUrl}, ...)
+     * are shorthands for {@code option} with that name: the backend still owns the setting, and without the
+     * backend on the class path (the Redis one is in {@code sluice-redis}) it is an unknown key.
      *
      * <p>Not thread-safe.
      */
@@ -306,30 +314,51 @@ public final class LimiterConfig {
         }
 
         /**
-         * Chooses where the counters live ({@code backend}).
+         * Names the backend that decides.
          *
-         * @param backend {@code memory} or {@code redis}
-         * @return this builder
+         * @param backend the name of the backend that decides: {@code memory} (the default), {@code redis}, or any
+         *     other whose provider is on the class path or module path
+         * @return this
          */
         public Builder backend(String backend) {
             return set("backend", backend);
         }
 
         /**
-         * Says where Redis is ({@code redis_url}).
+         * Sets a backend's setting, as the configuration map would hold it, e.g.
+         * {@code option("redis_url", "redis://cache:6379")}; the backend that owns the name reads and checks it
+         * when the configuration is built. A setting of the configuration itself is set too, though its own method
+         * says more.
+         *
+         * @param key the setting's name
+         * @param value its value, in any form the map takes; {@code null} removes it
+         * @return this
+         * @throws IllegalArgumentException when {@code key} is {@code null}, or is {@code by_tool} (use
+         *     {@link #byTool(String, String)})
+         */
+        public Builder option(String key, Object value) {
+            if (key == null || key.equals("by_tool")) {
+                throw new IllegalArgumentException("key=" + Settings.quote(key) + ": "
+                        + (key == null ? "a setting name is required" : "set tool rates with byTool"));
+            }
+            return set(key, value);
+        }
+
+        /**
+         * Shorthand for {@code option("redis_url", url)}.
          *
          * @param url {@code redis://}, {@code rediss://}, {@code redis-sentinel://} or a cluster seed list
-         * @return this builder
+         * @return this
          */
         public Builder redisUrl(String url) {
             return set("redis_url", url);
         }
 
         /**
-         * Sets the prefix of Sluice's Redis keys ({@code redis_key_prefix}).
+         * Shorthand for {@code option("redis_key_prefix", prefix)}.
          *
          * @param prefix the first segment of every Redis key
-         * @return this builder
+         * @return this
          */
         public Builder redisKeyPrefix(String prefix) {
             return set("redis_key_prefix", prefix);
@@ -347,60 +376,60 @@ public final class LimiterConfig {
         }
 
         /**
-         * Caps the embedded backend's off-heap memory ({@code memory_budget_bytes}).
+         * Shorthand for {@code option("memory_budget_bytes", budgetBytes)}.
          *
          * @param budgetBytes the embedded backend's off-heap budget in bytes
-         * @return this builder
+         * @return this
          */
         public Builder memoryBudgetBytes(long budgetBytes) {
             return set("memory_budget_bytes", budgetBytes);
         }
 
         /**
-         * Says whether {@link #redisUrl(String)} names a Redis Cluster ({@code redis_cluster}).
+         * Shorthand for {@code option("redis_cluster", cluster)}.
          *
          * @param cluster true when the URL names a Redis Cluster
-         * @return this builder
+         * @return this
          */
         public Builder redisCluster(boolean cluster) {
             return set("redis_cluster", cluster);
         }
 
         /**
-         * Bounds the time to connect to Redis ({@code redis_connect_timeout_ms}).
+         * Shorthand for {@code option("redis_connect_timeout_ms", timeout)}.
          *
          * @param timeout the bound on connecting to Redis, 1 ms to 1 day
-         * @return this builder
+         * @return this
          */
         public Builder redisConnectTimeout(Duration timeout) {
             return set("redis_connect_timeout_ms", timeout);
         }
 
         /**
-         * Bounds the time one Redis command may take ({@code redis_command_timeout_ms}).
+         * Shorthand for {@code option("redis_command_timeout_ms", timeout)}.
          *
          * @param timeout the bound on one Redis command, 1 ms to 1 day
-         * @return this builder
+         * @return this
          */
         public Builder redisCommandTimeout(Duration timeout) {
             return set("redis_command_timeout_ms", timeout);
         }
 
         /**
-         * Chooses whether Redis keys carry the tenant ({@code redis_tenant_scoped_keys}).
+         * Shorthand for {@code option("redis_tenant_scoped_keys", scoped)}.
          *
          * @param scoped true to put the tenant in every Redis key
-         * @return this builder
+         * @return this
          */
         public Builder redisTenantScopedKeys(boolean scoped) {
             return set("redis_tenant_scoped_keys", scoped);
         }
 
         /**
-         * Chooses whose clock the Redis scripts use ({@code redis_server_time}).
+         * Shorthand for {@code option("redis_server_time", serverTime)}.
          *
          * @param serverTime true to take the time from Redis instead of the client
-         * @return this builder
+         * @return this
          */
         public Builder redisServerTime(boolean serverTime) {
             return set("redis_server_time", serverTime);
@@ -448,10 +477,10 @@ public final class LimiterConfig {
         }
 
         /**
-         * Sizes the embedded backend's table ({@code memory_max_keys}).
+         * Shorthand for {@code option("memory_max_keys", maxKeys)}.
          *
          * @param maxKeys how many keys the embedded backend holds at most
-         * @return this builder
+         * @return this
          */
         public Builder memoryMaxKeys(long maxKeys) {
             return set("memory_max_keys", maxKeys);
@@ -468,9 +497,7 @@ public final class LimiterConfig {
             if (!tools.isEmpty()) {
                 all.put("by_tool", tools);
             }
-            LimiterConfigParser parser = new LimiterConfigParser(all);
-            parser.parse();
-            return built(parser);
+            return built(new LimiterConfigParser(all));
         }
 
         private Builder set(String key, Object value) {

@@ -69,7 +69,7 @@ public final class ManualClock implements Clock {
         return epochNanos.get();
     }
 
-    /** @return 0: the monotonic reading is the wall-clock one */
+    /** {@return 0: the monotonic reading is the wall-clock one} */
     @Override
     public long epochOffsetNanos() {
         return 0;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.spi.Limit;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Locale;
  *
  * <p>Immutable and thread-safe.
  */
-public final class Rate {
+public final class Rate implements Limit {
     /** The largest count accepted unless a limiter is configured with another ceiling ({@code max_count}). */
     public static final long DEFAULT_MAX_COUNT = 1_000_000L;
     /**
@@ -94,16 +95,19 @@ public final class Rate {
     }
 
     /** {@return requests allowed per window} */
+    @Override
     public long count() {
         return count;
     }
 
     /** {@return the window's length in seconds} */
+    @Override
     public long windowSeconds() {
         return windowSeconds;
     }
 
     /** {@return the window's length in nanoseconds} */
+    @Override
     public long windowNanos() {
         return windowSeconds * 1_000_000_000L;
     }
@@ -207,7 +211,7 @@ public final class Rate {
         };
     }
 
-    /** @return the canonical form, e.g. {@code 60/60s} */
+    /** {@return the canonical form, e.g. {@code 60/60s}} */
     @Override
     public String toString() {
         return count + "/" + windowSeconds + "s";

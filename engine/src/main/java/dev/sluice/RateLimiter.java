@@ -1,13 +1,10 @@
 package dev.sluice;
 
-import dev.sluice.internal.FailureLog;
 import dev.sluice.internal.MemoryBackend;
 import dev.sluice.spi.Backend;
-import dev.sluice.spi.BackendProvider;
 import dev.sluice.spi.Batch;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -15,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Answers "may user U of tenant T call tool X now?" across up to three dimensions (per user, per tenant, per
- * tool), with the configured algorithm, on the embedded off-heap backend (the default) or on Redis.
+ * tool), with the configured algorithm, on the embedded off-heap backend (the default), on Redis, or on any other
+ * backend whose provider is on the class path or module path.
  *
  * <pre>{@code
  * try (RateLimiter limiter = RateLimiter.create(LimiterConfig.builder()
@@ -55,7 +53,7 @@ public final class RateLimiter implements AutoCloseable {
     /** Guards the creation and closing of {@link #fallback}; taken only on the failure path. */
     private final Object fallbackLock = new Object();
     /** The embedded store of {@code fail_mode: local}, made at the backend's first failure; null until then. */
-    private volatile MemoryBackend fallback;
+    private volatile Backend fallback;
     private volatile boolean closed;
 
     private RateLimiter(LimiterConfig config, Clock clock, Backend backend) {
@@ -71,12 +69,11 @@ public final class RateLimiter implements AutoCloseable {
     }
 
     /**
-     * Creates a limiter on the configured backend with the system clock.
+     * Creates a limiter on the configured backend with the system clock. The backend is made by the provider
+     * that read the configuration's settings when it was built.
      *
      * @param config the configuration
      * @return the limiter; close it to release its memory or connections
-     * @throws IllegalStateException when {@code backend: redis} is configured but no Redis backend is on the
-     *     class path or module path
      */
     public static RateLimiter create(LimiterConfig config) {
         return create(config, Clock.system());
@@ -92,7 +89,7 @@ public final class RateLimiter implements AutoCloseable {
     public static RateLimiter create(LimiterConfig config, Clock clock) {
         requireNonNull(config, "config");
         requireNonNull(clock, "clock");
-        return new RateLimiter(config, clock, openBackend(config));
+        return new RateLimiter(config, clock, config.createBackend());
     }
 
     /**
@@ -349,9 +346,9 @@ public final class RateLimiter implements AutoCloseable {
         failureLog.failed(cause, FailMode.LOCAL);
     }
 
-    /** @return the embedded store of {@code fail_mode: local}, made now if this is the first failure */
-    private MemoryBackend fallback() {
-        MemoryBackend store = fallback;
+    /** {@return the embedded store of {@code fail_mode: local}, made now if this is the first failure} */
+    private Backend fallback() {
+        Backend store = fallback;
         if (store != null) {
             return store;
         }
@@ -361,7 +358,7 @@ public final class RateLimiter implements AutoCloseable {
                 throw new IllegalStateException("limiter is closed");
             }
             if (fallback == null) {
-                fallback = new MemoryBackend(config);
+                fallback = config.createLocalFallback();
             }
             return fallback;
         }
@@ -399,19 +396,6 @@ public final class RateLimiter implements AutoCloseable {
         }
         String t = Whitespace.strip(tenant);
         return t.isEmpty() ? null : t;
-    }
-
-    private static Backend openBackend(LimiterConfig config) {
-        if (config.backend().equals("memory")) {
-            return new MemoryBackend(config);
-        }
-        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
-            if (provider.name().equals(config.backend())) {
-                return provider.create(config);
-            }
-        }
-        throw new IllegalStateException("backend=\"" + config.backend() + "\": no provider on the class path;"
-                + " add the sluice-" + config.backend() + " artifact");
     }
 
     private static void requireNonNull(Object value, String name) {

@@ -15,7 +15,7 @@ final class Whitespace {
     private Whitespace() {
     }
 
-    /** @return true when Python's {@code str.isspace()} is true for the one-character string {@code c} */
+    /** {@return true when Python's {@code str.isspace()} is true for the one-character string {@code c}} */
     static boolean isSpace(char c) {
         if (c <= ' ') {
             return c >= '\u001c' || (c >= '\t' && c <= '\r');
@@ -27,13 +27,13 @@ final class Whitespace {
                 || c == '\u2028' || c == '\u2029' || c == '\u202f' || c == '\u205f' || c == '\u3000';
     }
 
-    /** @return true when {@code s} is not empty and neither starts nor ends with white space: strip would keep it */
+    /** {@return true when {@code s} is not empty and neither starts nor ends with white space: strip would keep it} */
     static boolean unpadded(String s) {
         int n = s.length();
         return n > 0 && !isSpace(s.charAt(0)) && !isSpace(s.charAt(n - 1));
     }
 
-    /** @return {@code s} without leading and trailing white space, as Python's {@code s.strip()} */
+    /** {@return {@code s} without leading and trailing white space, as Python's {@code s.strip()}} */
     static String strip(String s) {
         int start = 0;
         int end = s.length();

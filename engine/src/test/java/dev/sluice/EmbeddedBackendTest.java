@@ -216,7 +216,7 @@ class EmbeddedBackendTest {
     void unknownSettingsAreNamedInOneSortedWarning() {
         List<String> messages = warningsWhile(() -> LimiterConfig.fromMap(Map.of("by_user", "5/m", "zeta", 1, "alpha", 2)));
         assertEquals(List.of("Ignoring unknown rate-limit settings [alpha, zeta]; known settings are "
-                + LimiterConfig.KNOWN_KEYS), messages);
+                + LimiterConfig.knownKeys()), messages);
     }
 
     /** @return the messages {@link LimiterConfig} logged while {@code action} ran */

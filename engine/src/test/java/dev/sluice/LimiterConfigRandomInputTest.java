@@ -2,6 +2,7 @@ package dev.sluice;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.internal.MemoryOptions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +32,9 @@ class LimiterConfigRandomInputTest {
         "redis://h1,redis://h2", "redis://h1,,", "http://x", "rl", "a:b", "\u00a0", "2000000/s", "1048575/s",
         "\ud800", "%", "[::1"};
     private static final Logger CONFIG_LOG = Logger.getLogger(LimiterConfig.class.getName());
+    /** Every key the configuration and its backends own, and the Redis backend's, unknown here. */
+    private static final List<String> KEYS = Stream.concat(LimiterConfig.knownKeys().stream(),
+            Stream.of("redis_url", "redis_key_prefix", "redis_cluster", "redis_command_timeout_ms")).toList();
 
     private Level savedLevel;
 
@@ -68,7 +73,7 @@ class LimiterConfigRandomInputTest {
                 throw failure(seed, round, settings, "fromMap", e);
             }
             accepted++;
-            if (config.backend().equals("memory") && config.memoryMaxKeys() <= 4_096) {
+            if (config.backend().equals("memory") && config.options(MemoryOptions.class).maxKeys() <= 4_096) {
                 try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
                     limiter.check("alice", "acme", "search");
                     created++;
@@ -89,7 +94,7 @@ class LimiterConfigRandomInputTest {
 
     private static Map<Object, Object> randomSettings(SplittableRandom random) {
         Map<Object, Object> settings = new HashMap<>();
-        for (String key : LimiterConfig.KNOWN_KEYS) {
+        for (String key : KEYS) {
             if (random.nextInt(3) == 0) {
                 settings.put(key, random.nextInt(8) == 0 ? randomValue(random) : plausibleValue(key, random));
             }

@@ -3,7 +3,7 @@ package dev.sluice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.time.Duration;
+import dev.sluice.internal.MemoryOptions;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +12,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** Section 1: the builder and the map loader, their defaults, and validation that reports every problem at once. */
 class LimiterConfigTest {
@@ -29,13 +27,10 @@ class LimiterConfigTest {
     }
 
     private static String describe(LimiterConfig c) {
+        MemoryOptions memory = c.options(MemoryOptions.class);
         return List.of(String.valueOf(c.byUser()), String.valueOf(c.byTenant()), c.byTool().toString(),
-                c.algorithm().toString(), c.backend(), String.valueOf(c.redisUrl()), c.redisKeyPrefix(),
-                c.failMode().toString(), c.mode().toString(), Long.toString(c.maxCount()),
-                Long.toString(c.memoryMaxKeys()),
-                Long.toString(c.memoryBudgetBytes()), Boolean.toString(c.redisCluster()),
-                c.redisConnectTimeout().toString(), c.redisCommandTimeout().toString(),
-                Boolean.toString(c.redisTenantScopedKeys()), Boolean.toString(c.redisServerTime()),
+                c.algorithm().toString(), c.backend(), c.failMode().toString(), c.mode().toString(),
+                Long.toString(c.maxCount()), Long.toString(memory.maxKeys()), Long.toString(memory.budgetBytes()),
                 c.unknownKeys().toString()).toString();
     }
 
@@ -47,9 +42,7 @@ class LimiterConfigTest {
         settings.put("by_tenant", "600/m");
         settings.put("by_tool", Map.of("search", "10/s"));
         settings.put("algorithm", "token_bucket");
-        settings.put("backend", "redis");
-        settings.put("redis_url", "redis://localhost:6379");
-        settings.put("redis_key_prefix", "gw");
+        settings.put("backend", "memory");
         settings.put("fail_mode", "local");
         settings.put("redis_fallback", true);
         settings.put("mode", "permissive");
@@ -57,28 +50,20 @@ class LimiterConfigTest {
         settings.put("memory_max_keys", 1_234);
         settings.put("memory_max_key_bytes", 96);
         settings.put("memory_budget_bytes", 1L << 30);
-        settings.put("redis_cluster", true);
-        settings.put("redis_connect_timeout_ms", 1_500);
-        settings.put("redis_command_timeout_ms", 250);
-        settings.put("redis_tenant_scoped_keys", true);
-        settings.put("redis_server_time", true);
-        assertEquals(Set.copyOf(LimiterConfig.KNOWN_KEYS), settings.keySet(), "every known key is exercised");
+        assertEquals(Set.copyOf(LimiterConfig.knownKeys()), settings.keySet(), "every known key is exercised");
 
         LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
-                .algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
-                .redisKeyPrefix("gw").failMode(FailMode.LOCAL).redisFallback(true).mode(Mode.PERMISSIVE).maxCount(5_000)
-                .memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
-                .memoryMaxKeys(1_234).redisCluster(true).redisConnectTimeout(Duration.ofMillis(1_500))
-                .redisCommandTimeout(Duration.ofMillis(250)).redisTenantScopedKeys(true).redisServerTime(true)
-                .build();
+                .algorithm(Algorithm.TOKEN_BUCKET).backend("memory").failMode(FailMode.LOCAL).redisFallback(true)
+                .mode(Mode.PERMISSIVE).maxCount(5_000).memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
+                .memoryMaxKeys(1_234).build();
         assertEquals(describe(built), describe(LimiterConfig.fromMap(settings)));
     }
 
     @Test
     void defaultsMatchTheSpecification() {
         LimiterConfig c = LimiterConfig.builder().build();
-        assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "null", "rl", "LOCAL", "ENFORCE",
-                "1000000", "1000000", "0", "false", "PT2S", "PT0.5S", "false", "false", "[]").toString(), describe(c));
+        assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "LOCAL", "ENFORCE", "1000000",
+                "1000000", "0", "[]").toString(), describe(c));
     }
 
     @Test
@@ -89,8 +74,9 @@ class LimiterConfigTest {
     @Test
     void mapLoaderAcceptsRateObjectsAndNumbersAsDigitStrings() {
         LimiterConfig c = LimiterConfig.fromMap(Map.of("by_user", Rate.of(5, 60), "memory_max_keys", " 42 ",
-                "redis_cluster", "TRUE"));
-        assertEquals(List.of(Rate.of(5, 60), 42L, true), List.of(c.byUser(), c.memoryMaxKeys(), c.redisCluster()));
+                "redis_fallback", "TRUE"));
+        assertEquals(List.of(Rate.of(5, 60), 42L, FailMode.LOCAL),
+                List.of(c.byUser(), c.options(MemoryOptions.class).maxKeys(), c.failMode()));
     }
 
     @Test
@@ -139,23 +125,6 @@ class LimiterConfigTest {
     }
 
     @Test
-    void embeddedCeilingsApplyToRedisWithTheLocalFailMode() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LimiterConfig.builder()
-                .backend("redis").redisUrl("redis://cache:6379").byUser(Rate.of(5, 8 * 86_400)).build());
-        assertEquals(problems("by_user=5/691200s: window 691200 s exceeds 604800 s (7 days), the longest window the"
-                + " embedded store holds (fail_mode local limits on it while Redis cannot answer; fail_mode open or"
-                + " closed does not)"), e.getMessage());
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = FailMode.class, names = {"OPEN", "CLOSED"})
-    void embeddedCeilingsDoNotApplyToRedisWithoutTheLocalFailMode(FailMode failMode) {
-        LimiterConfig c = LimiterConfig.builder().backend("redis").redisUrl("redis://cache:6379")
-                .byUser(Rate.of(5, 8 * 86_400)).memoryMaxKeys(1L << 40).failMode(failMode).build();
-        assertEquals(Rate.of(5, 8 * 86_400), c.byUser());
-    }
-
-    @Test
     void toolRateProblemNamesTheToolAndQuotesTheInput() {
         assertEquals(problems("by_tool[\"search\"]=\"abc/m\": count is not a positive integer"),
                 fromMapFailure(Map.of("by_tool", Map.of("search", "abc/m"))));
@@ -171,9 +140,7 @@ class LimiterConfigTest {
         settings.put("fail_mode", "maybe");
         settings.put("mode", "loud");
         settings.put("memory_max_keys", 0);
-        settings.put("redis_cluster", "yes");
         settings.put("backend", "mongo");
-        settings.put("redis_key_prefix", "a:b");
         assertEquals(problems(
                 "by_user=\"0/m\": count is not a positive integer",
                 "by_tenant=\"5/fortnight\": unit \"fortnight\" is not one of s, sec, second, m, min, minute, h, hr,"
@@ -182,10 +149,8 @@ class LimiterConfigTest {
                 "algorithm=\"leaky\": expected one of fixed_window, sliding_window, token_bucket",
                 "fail_mode=\"maybe\": expected one of local, open, closed",
                 "mode=\"loud\": expected one of enforce, permissive, disabled",
-                "memory_max_keys=0: must be a positive integer",
-                "redis_cluster=\"yes\": expected true or false",
-                "backend=\"mongo\": expected one of memory, redis",
-                "redis_key_prefix=\"a:b\": must be non-blank, without ':' or surrounding white space"),
+                "backend=\"mongo\": expected one of memory",
+                "memory_max_keys=0: must be a positive integer"),
                 fromMapFailure(settings));
     }
 
@@ -203,13 +168,6 @@ class LimiterConfigTest {
     void countAboveTheCeilingSaysHowToRaiseIt() {
         assertEquals(problems("by_user=\"1000001/m\": count 1000001 exceeds the ceiling of 1000000" + CEILING_HINT),
                 fromMapFailure(Map.of("by_user", "1000001/m")));
-    }
-
-    @Test
-    void maxCountRaisesTheCeiling() {
-        // Beyond the embedded store's largest limit: only Redis, without the local fallback, holds it.
-        assertEquals(Rate.of(2_000_000, 1), LimiterConfig.fromMap(Map.of("by_user", "2000000/s", "max_count",
-                "2000000", "backend", "redis", "redis_url", "redis://cache:6379", "fail_mode", "open")).byUser());
     }
 
     @Test
@@ -276,87 +234,6 @@ class LimiterConfigTest {
     }
 
     @Test
-    void redisBackendRequiresAUrl() {
-        assertEquals(problems("redis_url=null: required when backend=\"redis\""),
-                fromMapFailure(Map.of("backend", "redis")));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
-        "redis://localhost:6379",
-        "redis://localhost",
-        "rediss://cache.internal:6380/2",
-        "redis://user:p%40ss@10.0.0.7:6379/0?timeout=5s&clientName=gw",
-        "redis://:secret@cache-1.example.com:65535",
-        "redis://[::1]:6379",
-        "redis://h1:7000,redis://h2:7001,redis://h3:7002",
-        " redis://h1:7000 , rediss://h2:7001 ",
-        "redis-sentinel://h:26379,h2:26379/0#mymaster",
-        "redis-sentinel://pw@s1,s2:26380,s3?sentinelMasterId=main",
-        "redis-sentinel://s1:26379/3?timeout=2s#main",
-    })
-    void redisUrlsTheClientReadsAsWrittenAreAccepted(String url) {
-        assertEquals(url.strip(), LimiterConfig.fromMap(Map.of("redis_url", url)).redisUrl());
-    }
-
-    @ParameterizedTest(name = "\"{0}\"")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
-            http://x                      | scheme "http" is not one of redis, rediss, redis-sentinel
-            REDIS://h:1                   | scheme "REDIS" is not one of redis, rediss, redis-sentinel (schemes are lower-case)
-            localhost:6379                | expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds
-            ''                            | expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds
-            redis://                      | has no host
-            redis://:6379                 | has no host
-            redis://h:0                   | port "0" is not a number from 1 to 65535
-            redis://h:65536               | port "65536" is not a number from 1 to 65535
-            redis://h:abc                 | port "abc" is not a number from 1 to 65535
-            redis://h:                    | port "" is not a number from 1 to 65535
-            redis://h:99999999999         | port "99999999999" is not a number from 1 to 65535
-            redis://h:6379:1              | port "6379:1" is not a number from 1 to 65535
-            redis://redis_cache:6379      | host "redis_cache" is not a host name or IP address
-            'redis://h h:1'               | host "h h" is not a host name or IP address
-            redis://[::1                  | host "[::1" opens an IPv6 literal with '[' and never closes it
-            redis://h:6379/x              | database "x" is not a number
-            redis://user:p@ss@h:1         | has more than one '@': write an '@' in a user name or password as %40
-            'redis://h?clientName=a b'    | is not a valid URL (Illegal character in query at index 22)
-            'redis://h1:7000,h2:7001'     | seed 2 of 2 ("h2:7001") expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated for cluster seeds
-            'redis://h1:7000,,redis://h3' | seed 2 of 3 ("") is empty
-            'redis://h1,redis://h2:0'     | seed 2 of 2 ("redis://h2:0") port "0" is not a number from 1 to 65535
-            'redis://h1,redis-sentinel://s#m' | seed 2 of 2 ("redis-sentinel://s#m") a redis-sentinel:// URL lists its sentinels itself and is never one of several cluster seeds
-            redis-sentinel://h:26379      | a Sentinel URL names its master: add #<master>, e.g. redis-sentinel://host:26379#mymaster
-            'redis-sentinel://h:26379,,h2#m' | sentinel 2 of 3 has no host
-            'redis-sentinel://h,h2:abc#m' | sentinel 2 of 2 port "abc" is not a number from 1 to 65535
-            'redis-sentinel://[::1]:26379#m' | IPv6 literals are not supported in a Sentinel list; use a host name
-            'redis-sentinel://h/x#m'      | database "x" is not a number
-            """)
-    void malformedRedisUrlIsRefusedWhenTheConfigurationIsBuilt(String url, String problem) {
-        assertEquals(problems("redis_url=\"" + url + "\": " + problem), fromMapFailure(Map.of("redis_url", url)));
-    }
-
-    @Test
-    void redisUrlThatIsNotAStringIsRefused() {
-        assertEquals(problems("redis_url=6379: expected redis://, rediss:// or redis-sentinel:// URLs, comma-separated"
-                + " for cluster seeds"), fromMapFailure(Map.of("redis_url", 6379)));
-    }
-
-    @Test
-    void seedListImpliesACluster() {
-        assertEquals(true, LimiterConfig.fromMap(Map.of("redis_url", "redis://h1:7000,redis://h2:7001")).redisCluster());
-    }
-
-    @Test
-    void sentinelListIsNotACluster() {
-        assertEquals(false, LimiterConfig.fromMap(Map.of("redis_url", "redis-sentinel://h:26379,h2:26379/0#mymaster"))
-                .redisCluster());
-    }
-
-    @Test
-    void sentinelUrlWithRedisClusterIsRefused() {
-        assertEquals(problems("redis_cluster=true: a redis-sentinel:// URL names one master, not a Cluster"),
-                fromMapFailure(Map.of("redis_url", "redis-sentinel://h:26379#m", "redis_cluster", true)));
-    }
-
-    @Test
     void settingNameThatIsNotAStringIsAProblemNotAClassCastException() {
         Map<Object, Object> settings = new LinkedHashMap<>();
         settings.put(42, "5/m");
@@ -374,28 +251,6 @@ class LimiterConfigTest {
                 fromMapFailure(Map.of("by_tool", Map.of(42, "1/m"))));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis_connect_timeout_ms", "redis_command_timeout_ms"})
-    void timeoutTooLargeForTheClientIsRefusedWhenTheConfigurationIsBuilt(String field) {
-        assertEquals(problems(field + "=9223372036854775807: must be at most 86400000 (1 day)"),
-                fromMapFailure(Map.of(field, Long.MAX_VALUE)));
-    }
-
-    @Test
-    void builderTimeoutTooLargeForMillisecondsIsAProblemNotAnArithmeticException() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LimiterConfig.builder().redisConnectTimeout(Duration.ofSeconds(Long.MAX_VALUE))
-                        .redisCommandTimeout(Duration.ZERO).build());
-        assertEquals(problems("redis_connect_timeout_ms=PT2562047788015215H30M7S: must be at most 86400000 ms (1 day)",
-                "redis_command_timeout_ms=PT0S: must be at least 1 ms"), e.getMessage());
-    }
-
-    @Test
-    void builderTimeoutKeepsItsPrecision() {
-        assertEquals(Duration.ofMillis(1_500), LimiterConfig.builder().redisCommandTimeout(Duration.ofMillis(1_500))
-                .build().redisCommandTimeout());
-    }
-
     @Test
     void nullMapIsRejected() {
         assertEquals("settings=null: a configuration map is required", fromMapFailure(null));
@@ -406,6 +261,35 @@ class LimiterConfigTest {
         LimiterConfig c = LimiterConfig.fromMap(new LinkedHashMap<>(Map.of("zeta", 1, "by_user", "1/m", "alpha", 2,
                 "Algorithm", "x")));
         assertEquals(List.of("Algorithm", "alpha", "zeta"), c.unknownKeys());
+    }
+
+    @Test
+    void optionSetsABackendsSettingAsTheMapDoes() {
+        LimiterConfig c = LimiterConfig.builder().byUser("5/m").option("memory_max_keys", " 42 ").build();
+        assertEquals(42L, c.options(MemoryOptions.class).maxKeys());
+    }
+
+    @Test
+    void optionIsCheckedByTheBackendThatOwnsIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().byUser("0/m").option("memory_budget_bytes", "lots").build());
+        assertEquals(problems("by_user=\"0/m\": count is not a positive integer",
+                "memory_budget_bytes=\"lots\": must be a positive integer"), e.getMessage());
+    }
+
+    @Test
+    void optionThatNoBackendOwnsIsAnUnknownKey() {
+        LimiterConfig c = LimiterConfig.builder().byUser("5/m").option("redis_url", "redis://cache:6379")
+                .option("zeta", 1).build();
+        assertEquals(List.of("redis_url", "zeta"), c.unknownKeys());
+    }
+
+    @Test
+    void optionsOfATypeNoBackendHasAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LimiterConfig.builder().build().options(String.class));
+        assertEquals("type=java.lang.String: none of this configuration's backends [memory] has options of that type",
+                e.getMessage());
     }
 
     @Test

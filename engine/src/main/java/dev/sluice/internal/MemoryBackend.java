@@ -1,20 +1,18 @@
 package dev.sluice.internal;
 
-import dev.sluice.Algorithm;
-import dev.sluice.Dimension;
-import dev.sluice.LimiterConfig;
-import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
+import dev.sluice.spi.BackendContext;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.ConfiguredLimit;
+import dev.sluice.spi.KeySpace;
+import dev.sluice.spi.Limit;
 import dev.sluice.store.AcquireResult;
 import dev.sluice.store.AcquireStatus;
 import dev.sluice.store.Fingerprint;
 import dev.sluice.store.KeyedStore;
-import dev.sluice.store.StoreAlgorithm;
 import dev.sluice.store.StoreBatch;
 import java.util.Collection;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,36 +38,40 @@ public final class MemoryBackend implements Backend {
 
     private final KeyedStore store;
     private final Fingerprint fingerprint;
-    private final Rate[] seededRates = new Rate[Dimension.values().length];
-    private final long[] seeds = new long[Dimension.values().length];
+    private final Limit[] seededRates = new Limit[Batch.MAX_DIMENSIONS];
+    private final long[] seeds = new long[Batch.MAX_DIMENSIONS];
     private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
 
     /**
-     * Builds the off-heap store that holds every key's state for one limiter.
+     * Builds the embedded backend's store.
      *
-     * @param config the limiter's configuration: algorithm, table size, budget
+     * @param options table size and budget
+     * @param context the algorithm and the configured limits
      * @throws IllegalArgumentException when the store cannot be built with those settings, naming them
      */
-    public MemoryBackend(LimiterConfig config) {
-        KeyedStore.Builder builder = KeyedStore.builder(storeAlgorithm(config)).maxKeys(config.memoryMaxKeys());
-        if (config.memoryBudgetBytes() > 0) {
-            builder.memoryBudgetBytes(config.memoryBudgetBytes());
-        } else if (config.algorithm() == Algorithm.SLIDING_WINDOW) {
-            builder.memoryBudgetBytes(builder.fixedBytes() + defaultRingBudget(config));
+    public MemoryBackend(MemoryOptions options, BackendContext context) {
+        KeyedStore.Builder builder = KeyedStore.builder(MemoryOptions.storeAlgorithm(context.algorithm()))
+                .maxKeys(options.maxKeys());
+        if (options.budgetBytes() > 0) {
+            builder.memoryBudgetBytes(options.budgetBytes());
+        } else if (context.algorithm().equals("sliding_window")) {
+            builder.memoryBudgetBytes(builder.fixedBytes()
+                    + Math.max(ringBudgetFor(options.maxKeys(), MemoryOptions.limitCounts(context)), 1));
         }
         try {
             this.store = builder.build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid embedded-backend settings (memory_max_keys="
-                    + config.memoryMaxKeys() + ", memory_budget_bytes=" + config.memoryBudgetBytes() + "): "
+                    + options.maxKeys() + ", memory_budget_bytes=" + options.budgetBytes() + "): "
                     + e.getMessage(), e);
         }
         this.fingerprint = store.fingerprint();
-        if (config.byUser() != null) {
-            keepSeed(Dimension.USER, config.byUser());
-        }
-        if (config.byTenant() != null) {
-            keepSeed(Dimension.TENANT, config.byTenant());
+        // The first limit of each dimension keeps its seed: the one limit of the user and tenant dimensions,
+        // one of the tools'. seed() checks the limit's identity, so any other computes its own.
+        for (ConfiguredLimit limit : context.limits()) {
+            if (seededRates[limit.dimension().ordinal()] == null) {
+                keepSeed(limit.dimension(), limit.limit());
+            }
         }
     }
 
@@ -79,7 +81,7 @@ public final class MemoryBackend implements Backend {
         requests.clear();
         int size = batch.size();
         for (int i = 0; i < size; i++) {
-            Rate rate = batch.rate(i);
+            Limit rate = batch.rate(i);
             requests.add(fingerprint, seed(batch.dimension(i), rate), batch.value(i), 1, rate.count(), rate.windowNanos());
         }
         store.acquire(requests, batch.monotonicNanos());
@@ -97,9 +99,9 @@ public final class MemoryBackend implements Backend {
         }
     }
 
-    /** The seed of a dimension's keys: user and tenant seeds are kept, a tool's (own window) is computed. */
-    @SuppressWarnings("ReferenceEquality") // the kept seed is for the configuration's own instance of the rate
-    private long seed(Dimension dimension, Rate rate) {
+    /** The seed of a dimension's keys: kept for the first configured limit of each dimension, else computed. */
+    @SuppressWarnings("ReferenceEquality") // a cache of the configured instance: identity is meant
+    private long seed(KeySpace dimension, Limit rate) {
         int d = dimension.ordinal();
         if (seededRates[d] == rate) {
             return seeds[d];
@@ -107,13 +109,13 @@ public final class MemoryBackend implements Backend {
         return fingerprint.seed(namespace(dimension, rate));
     }
 
-    private void keepSeed(Dimension dimension, Rate rate) {
+    private void keepSeed(KeySpace dimension, Limit rate) {
         seeds[dimension.ordinal()] = fingerprint.seed(namespace(dimension, rate));
         seededRates[dimension.ordinal()] = rate;
     }
 
     /** The namespace {@code <dimension>:…:<windowSeconds>} as a number. */
-    private static long namespace(Dimension dimension, Rate rate) {
+    private static long namespace(KeySpace dimension, Limit rate) {
         return ((long) (dimension.ordinal() + 1) << 48) ^ rate.windowSeconds();
     }
 
@@ -171,29 +173,9 @@ public final class MemoryBackend implements Backend {
         return bytes;
     }
 
-    private static long defaultRingBudget(LimiterConfig config) {
-        TreeSet<Long> limits = new TreeSet<>();
-        if (config.byUser() != null) {
-            limits.add(config.byUser().count());
-        }
-        if (config.byTenant() != null) {
-            limits.add(config.byTenant().count());
-        }
-        config.byTool().values().forEach(rate -> limits.add(rate.count()));
-        return Math.max(ringBudgetFor(config.memoryMaxKeys(), limits), 1);
-    }
-
     private static StoreBatch attach(Batch batch) {
         StoreBatch s = new StoreBatch();
         batch.attach(s);
         return s;
-    }
-
-    private static StoreAlgorithm storeAlgorithm(LimiterConfig config) {
-        return switch (config.algorithm()) {
-            case FIXED_WINDOW -> StoreAlgorithm.FIXED_WINDOW;
-            case SLIDING_WINDOW -> StoreAlgorithm.SLIDING_WINDOW_LOG;
-            case TOKEN_BUCKET -> StoreAlgorithm.TOKEN_BUCKET;
-        };
     }
 }

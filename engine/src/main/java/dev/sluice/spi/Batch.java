@@ -1,8 +1,5 @@
 package dev.sluice.spi;
 
-import dev.sluice.Dimension;
-import dev.sluice.Rate;
-
 /**
  * One request on its way through a backend: its active dimensions (at most three, in evaluation order), the
  * time, and a slot per dimension for the outcome. The engine fills the inputs; the backend writes outcomes.
@@ -29,9 +26,9 @@ public final class Batch {
     /** Outcome: the backend could not evaluate this dimension (e.g. a full table). */
     public static final byte UNAVAILABLE = 3;
 
-    private final Dimension[] dimensions = new Dimension[MAX_DIMENSIONS];
+    private final KeySpace[] dimensions = new KeySpace[MAX_DIMENSIONS];
     private final String[] values = new String[MAX_DIMENSIONS];
-    private final Rate[] rates = new Rate[MAX_DIMENSIONS];
+    private final Limit[] rates = new Limit[MAX_DIMENSIONS];
     private final byte[] outcomes = new byte[MAX_DIMENSIONS];
     private final long[] remaining = new long[MAX_DIMENSIONS];
     private final long[] resetAfterNanos = new long[MAX_DIMENSIONS];
@@ -65,13 +62,13 @@ public final class Batch {
     /**
      * Appends an active dimension.
      *
-     * @param dimension which dimension
+     * @param dimension which dimension (the engine adds the constants of {@code dev.sluice.Dimension})
      * @param value the normalised user, tenant or tool name
-     * @param rate the dimension's limit
+     * @param rate the dimension's limit (the engine adds {@code dev.sluice.Rate}s)
      * @return this batch
      * @throws IllegalStateException when the batch already holds {@link #MAX_DIMENSIONS}
      */
-    public Batch add(Dimension dimension, String value, Rate rate) {
+    public Batch add(KeySpace dimension, String value, Limit rate) {
         if (size == MAX_DIMENSIONS) {
             throw new IllegalStateException("a batch holds at most " + MAX_DIMENSIONS + " dimensions");
         }
@@ -92,11 +89,12 @@ public final class Batch {
     }
 
     /**
-     * {@return the dimension at index {@code i}}
+     * The dimension of entry {@code i}.
      *
      * @param i index below {@link #size()}
+     * @return the dimension
      */
-    public Dimension dimension(int i) {
+    public KeySpace dimension(int i) {
         return dimensions[check(i)];
     }
 
@@ -110,11 +108,12 @@ public final class Batch {
     }
 
     /**
-     * {@return the limit of dimension {@code i}}
+     * The limit of entry {@code i}.
      *
      * @param i index below {@link #size()}
+     * @return the dimension's limit
      */
-    public Rate rate(int i) {
+    public Limit rate(int i) {
         return rates[check(i)];
     }
 

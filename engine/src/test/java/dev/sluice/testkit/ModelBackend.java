@@ -1,9 +1,9 @@
 package dev.sluice.testkit;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Limit;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +35,7 @@ public final class ModelBackend implements Backend {
         }
         long nowNanos = batch.monotonicNanos();
         for (int i = 0; i < batch.size(); i++) {
-            Rate rate = batch.rate(i);
+            Limit rate = batch.rate(i);
             String key = batch.dimension(i).key() + ":" + batch.value(i) + ":" + rate.windowSeconds();
             KeyState state = keys.computeIfAbsent(key, k -> newState());
             synchronized (state) {

@@ -244,7 +244,7 @@ final class Check {
         }
     }
 
-    /** @return whether every entry of {@code at} (every entry, when null) had room for the permits */
+    /** {@return whether every entry of {@code at} (every entry, when null) had room for the permits} */
     private boolean roomFor(int[] at) {
         int n = at == null ? keys.length : at.length;
         for (int k = 0; k < n; k++) {

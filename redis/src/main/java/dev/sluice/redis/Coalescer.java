@@ -124,7 +124,7 @@ final class Coalescer {
         sender.deliver(parts, reply, failure);
     }
 
-    /** @return the queued parts of unsettled checks, at most {@link #MAX_PARTS}, or null when there are none */
+    /** {@return the queued parts of unsettled checks, at most {@link #MAX_PARTS}, or null when there are none} */
     private Part[] take() {
         Part[] gathered = null;
         int n = 0;

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * One algorithm's Lua script, read once from this package's resources, with the SHA-1 that EVALSHA names it
@@ -49,7 +50,19 @@ final class LimitScript {
     }
 
     static LimitScript of(Algorithm algorithm) {
-        String resource = algorithm.configName() + ".lua";
+        return of(algorithm.configName());
+    }
+
+    /**
+     * @param algorithm the algorithm's configuration name
+     * @throws IllegalArgumentException when the Redis backend has no script for it
+     */
+    static LimitScript of(String algorithm) {
+        if (!List.of("fixed_window", "sliding_window", "token_bucket").contains(algorithm)) {
+            throw new IllegalArgumentException("algorithm=\"" + algorithm
+                    + "\": the Redis backend has no script for it");
+        }
+        String resource = algorithm + ".lua";
         return new LimitScript(resource, read(resource) + read(DRIVER));
     }
 

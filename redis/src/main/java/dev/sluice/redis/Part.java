@@ -23,12 +23,12 @@ record Part(Check check, int group, int[] at, byte[] firstKey, byte[] resp, int 
         return at.length;
     }
 
-    /** @return the script arguments (ARGV) this part adds: five, then two or three per key */
+    /** {@return the script arguments (ARGV) this part adds: five, then two or three per key} */
     int arguments() {
         return 5 + (operation == LimitScript.UNDO ? 3 : 2) * at.length;
     }
 
-    /** @return true for a part that takes a charge back: it is sent even when its request has settled */
+    /** {@return true for a part that takes a charge back: it is sent even when its request has settled} */
     boolean compensating() {
         return phase == Check.Phase.UNDO;
     }

@@ -1,6 +1,5 @@
 package dev.sluice.redis;
 
-import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.BackendException;
@@ -93,13 +92,13 @@ public final class RedisBackend implements Backend {
     private volatile boolean closed;
     private volatile Consumer<Part> beforeSubmit;
 
-    private RedisBackend(LimiterConfig config, LimitScript script, RedisLink link) {
+    private RedisBackend(RedisOptions options, String algorithm, LimitScript script, RedisLink link) {
         this.link = link;
         this.script = script;
-        this.keys = new RedisKeys(config.redisKeyPrefix(), config.redisTenantScopedKeys());
-        this.serverTime = config.redisServerTime();
-        this.slidingWindow = config.algorithm() == Algorithm.SLIDING_WINDOW;
-        this.commandTimeoutNanos = config.redisCommandTimeout().toNanos();
+        this.keys = new RedisKeys(options.keyPrefix(), options.tenantScopedKeys());
+        this.serverTime = options.serverTime();
+        this.slidingWindow = algorithm.equals("sliding_window");
+        this.commandTimeoutNanos = options.commandTimeout().toNanos();
         // Sliding-window members must be unique across instances, processes and hosts: a random 64-bit
         // instance id and a per-instance sequence number.
         this.memberPrefix = Long.toHexString(new SecureRandom().nextLong()) + ':';
@@ -114,15 +113,27 @@ public final class RedisBackend implements Backend {
      * Creates the backend and connects, waiting at most {@code redis_connect_timeout_ms}; when Redis cannot be
      * reached the backend is still returned, its checks fail (the fail mode applies) and it keeps trying.
      *
-     * @param config the limiter's configuration: algorithm, {@code redis_url} and the other {@code redis_*} settings
+     * @param config the limiter's configuration: its algorithm and its {@link RedisOptions}
      * @return the backend; close it to release its connection and threads
      * @throws IllegalArgumentException when {@code redis_url} is missing or unparseable
      */
     public static RedisBackend create(LimiterConfig config) {
-        LimitScript script = LimitScript.of(config.algorithm());
-        RedisLink link = RedisLink.open(config, script.source());
-        link.awaitFirstConnection(config.redisConnectTimeout());
-        return new RedisBackend(config, script, link);
+        return create(config.options(RedisOptions.class), config.algorithm().configName());
+    }
+
+    /**
+     * Creates the backend and connects, as {@link #create(LimiterConfig)} does.
+     *
+     * @param options the {@code redis_*} settings
+     * @param algorithm the algorithm's configuration name, e.g. {@code token_bucket}
+     * @return the backend; close it to release its connection and threads
+     * @throws IllegalArgumentException when {@code redis_url} is missing or unparseable, or the algorithm unknown
+     */
+    static RedisBackend create(RedisOptions options, String algorithm) {
+        LimitScript script = LimitScript.of(algorithm);
+        RedisLink link = RedisLink.open(options, script.source());
+        link.awaitFirstConnection(options.connectTimeout());
+        return new RedisBackend(options, algorithm, script, link);
     }
 
     @Override

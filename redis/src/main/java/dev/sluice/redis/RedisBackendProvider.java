@@ -1,16 +1,18 @@
 package dev.sluice.redis;
 
-import dev.sluice.LimiterConfig;
 import dev.sluice.spi.Backend;
+import dev.sluice.spi.BackendContext;
 import dev.sluice.spi.BackendProvider;
+import dev.sluice.spi.Settings;
+import java.util.List;
 
 /**
- * Answers {@code backend: redis}: creates a {@link RedisBackend} from the configuration's {@code redis_*}
- * settings.
+ * Answers {@code backend: redis}: reads the {@code redis_*} settings ({@link RedisOptions}) and creates a
+ * {@link RedisBackend} from them.
  *
  * <p>Stateless and thread-safe.
  */
-public final class RedisBackendProvider implements BackendProvider {
+public final class RedisBackendProvider implements BackendProvider<RedisOptions> {
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public RedisBackendProvider() {
@@ -22,7 +24,17 @@ public final class RedisBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create(LimiterConfig config) {
-        return RedisBackend.create(config);
+    public List<String> keys() {
+        return RedisOptions.KEYS;
+    }
+
+    @Override
+    public RedisOptions parse(Settings settings, BackendContext context) {
+        return RedisOptions.parse(settings, context);
+    }
+
+    @Override
+    public Backend create(RedisOptions options, BackendContext context) {
+        return RedisBackend.create(options, context.algorithm());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.redis;
 
 import dev.sluice.Dimension;
+import dev.sluice.spi.KeySpace;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -83,12 +84,12 @@ public final class RedisKeys {
      * @param windowSeconds the dimension's window
      * @return the key
      */
-    public String key(String tenant, Dimension dimension, String value, long windowSeconds) {
+    public String key(String tenant, KeySpace dimension, String value, long windowSeconds) {
         return preset(tenant, dimension.key(), value, windowSeconds);
     }
 
     /**
-     * The key of entry {@code i} of {@code request}: a preset's as {@link #key(String, Dimension, String, long)}
+     * The key of entry {@code i} of {@code request}: a preset's as {@link #key(String, KeySpace, String, long)}
      * writes it, any other limit's with its escaped, possibly composite value.
      */
     String key(RedisRequest request, int i) {
@@ -126,7 +127,7 @@ public final class RedisKeys {
         return key.append(':').append(windowSeconds).toString();
     }
 
-    /** @return a builder holding the prefix and, for a tenant-scoped key, the tenant segment, each with its ':' */
+    /** {@return a builder holding the prefix and, for a tenant-scoped key, the tenant segment, each with its ':'} */
     private StringBuilder namespace(String tenant, int more) {
         StringBuilder key = new StringBuilder(prefix.length() + more).append(prefix).append(':');
         if (tenantScoped && tenant != null) {
@@ -155,7 +156,7 @@ public final class RedisKeys {
         }
     }
 
-    /** @return {@code segment}, or its digest when it is too long or has the digest's own form */
+    /** {@return {@code segment}, or its digest when it is too long or has the digest's own form} */
     static String bounded(String segment) {
         // A UTF-16 unit is 1 to 3 bytes of UTF-8: short strings need no count, long ones no check.
         boolean tooLong = segment.length() > MAX_IDENTITY_BYTES

@@ -1,6 +1,5 @@
 package dev.sluice.redis;
 
-import dev.sluice.LimiterConfig;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -83,16 +82,15 @@ final class RedisLink implements AutoCloseable {
     /**
      * Creates the client for the configured URL and starts connecting.
      *
-     * @param config {@code redis_url}, {@code redis_cluster} and the timeouts
+     * @param options {@code redis_url}, {@code redis_cluster} and the timeouts
      * @return the link
      * @throws IllegalArgumentException when {@code redis_url} is missing or unparseable
      */
-    static RedisLink open(LimiterConfig config, String scriptSource) {
-        return open(config.redisUrl(), config.redisCluster(), config.redisConnectTimeout(), config.redisCommandTimeout(),
-                scriptSource);
+    static RedisLink open(RedisOptions options, String scriptSource) {
+        return open(options.url(), options.cluster(), options.connectTimeout(), options.commandTimeout(), scriptSource);
     }
 
-    /** {@link #open(LimiterConfig, String)} with the settings it reads, one by one. */
+    /** {@link #open(RedisOptions, String)} with the settings it reads, one by one. */
     static RedisLink open(String url, boolean redisCluster, Duration connectTimeout, Duration commandTimeout,
             String scriptSource) {
         Target target = target(url, redisCluster, commandTimeout);
@@ -221,7 +219,7 @@ final class RedisLink implements AutoCloseable {
         return new IllegalArgumentException("redis_url=\"" + shown + "\": " + problem);
     }
 
-    /** @return true when this link talks to a Redis Cluster and requests must be split by slot */
+    /** {@return true when this link talks to a Redis Cluster and requests must be split by slot} */
     boolean cluster() {
         return cluster;
     }

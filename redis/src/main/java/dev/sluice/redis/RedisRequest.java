@@ -28,37 +28,37 @@ interface RedisRequest {
 
     Operation operation();
 
-    /** @return true when a refused check must charge no entry: one blocked entry leaves every other uncharged */
+    /** {@return true when a refused check must charge no entry: one blocked entry leaves every other uncharged} */
     boolean allOrNothing();
 
-    /** @return the permits the request takes from every entry, at least 1 */
+    /** {@return the permits the request takes from every entry, at least 1} */
     long permits();
 
-    /** @return the request's normalised tenant, or {@code null}: the namespace of tenant-scoped keys */
+    /** {@return the request's normalised tenant, or {@code null}: the namespace of tenant-scoped keys} */
     String tenant();
 
-    /** @return the request's time as nanoseconds since the Unix epoch */
+    /** {@return the request's time as nanoseconds since the Unix epoch} */
     long epochNanos();
 
-    /** @return the number of entries */
+    /** {@return the number of entries} */
     int size();
 
-    /** @return the name entry {@code i}'s keys carry: {@code user}, {@code tenant} or {@code tool} for the presets */
+    /** {@return the name entry {@code i}'s keys carry: {@code user}, {@code tenant} or {@code tool} for the presets} */
     String keySpace(int i);
 
-    /** @return how many attributes key entry {@code i} (one for a preset) */
+    /** {@return how many attributes key entry {@code i} (one for a preset)} */
     int partCount(int i);
 
-    /** @return the name of attribute {@code j} of entry {@code i}, in the limit's attribute order */
+    /** {@return the name of attribute {@code j} of entry {@code i}, in the limit's attribute order} */
     String attribute(int i, int j);
 
-    /** @return the normalised value of attribute {@code j} of entry {@code i} */
+    /** {@return the normalised value of attribute {@code j} of entry {@code i}} */
     String part(int i, int j);
 
-    /** @return the count of the rate in force for entry {@code i} */
+    /** {@return the count of the rate in force for entry {@code i}} */
     long count(int i);
 
-    /** @return the window of the rate in force for entry {@code i}, in whole seconds */
+    /** {@return the window of the rate in force for entry {@code i}, in whole seconds} */
     long windowSeconds(int i);
 
     /** Entry {@code i} admitted the request (charged, or as a peek would be). */

@@ -45,7 +45,7 @@ final class ScriptArgs extends CommandArgs<byte[], byte[]> {
         this.count = 3 + keyCount + arguments;
     }
 
-    /** @return {@code text} as a RESP bulk string */
+    /** {@return {@code text} as a RESP bulk string} */
     static byte[] bulk(String text) {
         Fragment f = new Fragment();
         f.bulk(text.getBytes(StandardCharsets.UTF_8));
@@ -157,7 +157,7 @@ final class ScriptArgs extends CommandArgs<byte[], byte[]> {
             length = end;
         }
 
-        /** @return how many characters {@code value} takes in decimal (with its sign) */
+        /** {@return how many characters {@code value} takes in decimal (with its sign)} */
         private static int size(long value) {
             int n = value < 0 ? 2 : 1;
             long v = Math.abs(value);

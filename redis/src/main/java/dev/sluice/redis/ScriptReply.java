@@ -82,7 +82,7 @@ final class ScriptReply extends CommandOutput<byte[], byte[], long[]> {
         return true;
     }
 
-    /** @return the reply as Redis sent it, shortened, for an error message */
+    /** {@return the reply as Redis sent it, shortened, for an error message} */
     String describe() {
         StringBuilder b = new StringBuilder();
         if (arrays == 0) {

@@ -33,6 +33,8 @@ import org.HdrHistogram.Histogram;
 final class Simulation {
     static final long EPOCH_START_SECONDS = 1_767_225_600L; // 2026-01-01T00:00:00Z
     private static final long SLICE_NANOS = 100_000_000L;
+    /** The embedded backend's default {@code memory_max_keys}. */
+    private static final long DEFAULT_MEMORY_MAX_KEYS = 1_000_000L;
 
     record Settings(String backend, String redisUrl, Algorithm algorithm, int tenants, int usersPerTenant,
             String byUser, String byTenant, LinkedHashMap<String, String> tools, double load, double zipf,
@@ -100,7 +102,7 @@ final class Simulation {
     static LimiterConfig.Builder config(Settings s) {
         LimiterConfig.Builder b = LimiterConfig.builder().algorithm(s.algorithm()).byUser(s.byUser())
                 .byTenant(s.byTenant())
-                .memoryMaxKeys(Math.max(LimiterConfig.DEFAULT_MEMORY_MAX_KEYS,
+                .memoryMaxKeys(Math.max(DEFAULT_MEMORY_MAX_KEYS,
                         2L * s.tenants() * s.usersPerTenant() + 1024));
         s.tools().forEach(b::byTool);
         return b;

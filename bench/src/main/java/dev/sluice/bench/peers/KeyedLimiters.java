@@ -68,13 +68,16 @@ public final class KeyedLimiters {
     }
 
     private static final class SluiceKeyed implements KeyedLimiter {
+        /** The embedded backend's default {@code memory_max_keys}. */
+        private static final long DEFAULT_MEMORY_MAX_KEYS = 1_000_000L;
+
         private final dev.sluice.RateLimiter limiter;
         private final boolean synthetic;
 
         SluiceKeyed(Impl impl, LimitSpec spec, TimeMode mode, long expectedKeys, List<String> tools) {
             LimiterConfig.Builder b = LimiterConfig.builder().algorithm(impl.algorithm())
                     .byUser(spec.rateString()).byTenant(spec.rateString())
-                    .memoryMaxKeys(Math.max(LimiterConfig.DEFAULT_MEMORY_MAX_KEYS, 2 * expectedKeys + 1024));
+                    .memoryMaxKeys(Math.max(DEFAULT_MEMORY_MAX_KEYS, 2 * expectedKeys + 1024));
             for (String tool : tools) {
                 b.byTool(tool, spec.rateString());
             }

@@ -1,9 +1,9 @@
 package dev.sluice.bench.peers;
 
 import dev.sluice.Algorithm;
-import dev.sluice.Rate;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Limit;
 import java.util.Map;
 
 /**
@@ -24,7 +24,7 @@ public final class OnHeapBackend implements Backend {
     public void evaluate(Batch batch) {
         OnHeapLimiter.Result result = batch.attachment() instanceof OnHeapLimiter.Result r ? r : attach(batch);
         for (int i = 0; i < batch.size(); i++) {
-            Rate rate = batch.rate(i);
+            Limit rate = batch.rate(i);
             String key = batch.dimension(i).key() + ':' + batch.value(i) + ':' + rate.windowSeconds();
             if (limiter.acquire(key, rate.count(), rate.windowNanos(), batch.monotonicNanos(), result)) {
                 batch.allow(i, result.remaining, result.resetAfterNanos);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
+import dev.sluice.redis.RedisOptions;
 import dev.sluice.Rate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,8 +45,9 @@ class LimiterConfigFileTest {
                 redis_command_timeout_ms = 250
                 redis_tenant_scoped_keys = true
                 """);
-        assertEquals(250, config.redisCommandTimeout().toMillis());
-        assertTrue(config.redisTenantScopedKeys());
+        RedisOptions redis = config.options(RedisOptions.class);
+        assertEquals(250, redis.commandTimeout().toMillis());
+        assertTrue(redis.tenantScopedKeys());
     }
 
     @Test

@@ -1,5 +1,6 @@
-package dev.sluice;
+package dev.sluice.redis;
 
+import dev.sluice.spi.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -29,7 +30,7 @@ final class RedisUrl {
     private RedisUrl() {
     }
 
-    /** @return true when {@code url} (already stripped) is a Sentinel URL, whose commas list sentinels, not seeds */
+    /** {@return true when {@code url} (already stripped) is a Sentinel URL, whose commas list sentinels, not seeds} */
     static boolean isSentinel(String url) {
         return url.startsWith(SENTINEL_SCHEME);
     }
@@ -51,7 +52,7 @@ final class RedisUrl {
             String problem = seed.isEmpty() ? "is empty" : serverProblem(seed);
             if (problem != null) {
                 return seeds.length == 1 ? problem
-                        : "seed " + (i + 1) + " of " + seeds.length + " (" + Rate.quote(seed) + ") " + problem;
+                        : "seed " + (i + 1) + " of " + seeds.length + " (" + Settings.quote(seed) + ") " + problem;
             }
         }
         return null;
@@ -135,12 +136,12 @@ final class RedisUrl {
         if (hostPort.startsWith("[")) {
             int close = hostPort.indexOf(']');
             if (close < 0) {
-                return "host " + Rate.quote(hostPort) + " opens an IPv6 literal with '[' and never closes it";
+                return "host " + Settings.quote(hostPort) + " opens an IPv6 literal with '[' and never closes it";
             }
             host = hostPort.substring(0, close + 1);
             String after = hostPort.substring(close + 1);
             if (!after.isEmpty() && !after.startsWith(":")) {
-                return "host " + Rate.quote(hostPort) + " has text after its IPv6 literal";
+                return "host " + Settings.quote(hostPort) + " has text after its IPv6 literal";
             }
             port = after.isEmpty() ? null : after.substring(1);
         } else {
@@ -152,10 +153,10 @@ final class RedisUrl {
             return "has no host";
         }
         if (!validHost(host)) {
-            return "host " + Rate.quote(host) + " is not a host name or IP address";
+            return "host " + Settings.quote(host) + " is not a host name or IP address";
         }
         if (port != null && !validPort(port)) {
-            return "port " + Rate.quote(port) + " is not a number from 1 to 65535";
+            return "port " + Settings.quote(port) + " is not a number from 1 to 65535";
         }
         return null;
     }
@@ -169,7 +170,7 @@ final class RedisUrl {
         String database = tail.substring(1, end);
         for (int i = 0; i < database.length(); i++) {
             if (database.charAt(i) < '0' || database.charAt(i) > '9') {
-                return "database " + Rate.quote(database) + " is not a number";
+                return "database " + Settings.quote(database) + " is not a number";
             }
         }
         return null;

@@ -1,6 +1,5 @@
-package dev.sluice.internal;
+package dev.sluice;
 
-import dev.sluice.FailMode;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,19 +9,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe; only the failure path calls it.
  */
-public final class FailureLog {
+final class FailureLog {
     private static final long INTERVAL_NANOS = 10_000_000_000L;
 
     private final System.Logger logger;
     private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
 
-    /**
-     * Creates a log that writes to the named logger.
-     *
-     * @param loggerName the {@link System.Logger} to write to
-     */
-    public FailureLog(String loggerName) {
+    /** @param loggerName the {@link System.Logger} to write to */
+    FailureLog(String loggerName) {
         this.logger = System.getLogger(loggerName);
     }
 
@@ -32,7 +27,7 @@ public final class FailureLog {
      * @param cause the failure, or {@code null} when the backend reported a dimension it could not evaluate
      * @param failMode what the request got: {@code local} when the embedded store of that fail mode decided it
      */
-    public void failed(Throwable cause, FailMode failMode) {
+    void failed(Throwable cause, FailMode failMode) {
         long now = System.nanoTime();
         long next = nextLogNanos.get();
         if ((next != Long.MIN_VALUE && now - next < 0) || !nextLogNanos.compareAndSet(next, now + INTERVAL_NANOS)) {
