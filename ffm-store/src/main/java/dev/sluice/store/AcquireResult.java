@@ -1,8 +1,9 @@
 package dev.sluice.store;
 
 /**
- * The outcome of one {@link KeyedStore#acquire} call, written in place so that the request path allocates
- * nothing. All times are nanosecond deltas from the {@code nowNanos} the call was given.
+ * The outcome of one {@link KeyedStore#acquire} call (or the answer of a {@link KeyedStore#peek}), written in
+ * place so that the request path allocates nothing. All times are nanosecond deltas from the {@code nowNanos}
+ * the call was given.
  *
  * <p>Not thread-safe: one instance per calling thread, reused across calls.
  */

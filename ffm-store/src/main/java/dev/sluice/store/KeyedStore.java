@@ -16,7 +16,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code SlotTable} (the lock-free index), a {@code Reclaimer} and one final subclass per algorithm, so the
  * request path of a store is monomorphic.
  *
- * <p>Thread-safe; {@code acquire} never blocks, never allocates and never takes a lock.
+ * <p>Besides charging, a store answers what a charge would answer ({@link #peek(long, long, long, long, long,
+ * long, AcquireResult) peek}), forgets a key ({@link #reset(long, long, long) reset}) and charges a batch all
+ * or nothing ({@link #acquireAll(StoreBatch, long) acquireAll}); docs/concurrency.md says where each
+ * linearizes.
+ *
+ * <p>Thread-safe; {@code acquire}, {@code peek} and {@code acquireAll} never block, never allocate and never
+ * take a lock; a sliding-window {@code reset} may wait for the key's admissions in flight to write their times.
  */
 public abstract sealed class KeyedStore implements AutoCloseable permits FixedWindowStore, TokenBucketStore, SlidingLogStore {
     /** The largest limit a key may have. */
@@ -173,8 +179,265 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         }
     }
 
+    /**
+     * Charges every request of {@code batch}, or none of them: the requests are charged in order, and when one
+     * is refused, the charges of the requests before it are given back, newest first, each by a compensating
+     * CAS (see docs/concurrency.md, "All or nothing"). Meanwhile a concurrent request may see a charge that is
+     * then given back, and may be refused because of it; once this method returns a refusal, none of the
+     * batch's charges remain, and no key ever admits more than its limit.
+     *
+     * <p>When every request is charged, each {@code batch.result(i)} holds what
+     * {@link #acquire(long, long, long, long, long, long, AcquireResult)} would have answered. When request
+     * {@code k} is refused, {@code batch.result(k)} holds its refusal ({@link AcquireStatus#BLOCKED} with its
+     * retry-after and reset, or {@link AcquireStatus#TABLE_FULL}), and every other result is BLOCKED with
+     * remaining, reset-after and retry-after 0: the requests before {@code k} were given back, those after it
+     * were not tried.
+     *
+     * @param batch the requests
+     * @param nowNanos the current time
+     * @return -1 when every request was charged, else the index of the refused request
+     * @throws IllegalArgumentException if a request's arguments are out of range (nothing is charged)
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final int acquireAll(StoreBatch batch, long nowNanos) {
+        int size = batch.size();
+        for (int i = 0; i < size; i++) {
+            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
+        }
+        if (closed) {
+            throw closedException(null);
+        }
+        try {
+            reclaimer.pace(nowNanos);
+            long[] words = batch.charged;
+            for (int i = 0; i < size; i++) {
+                AcquireResult out = batch.results[i];
+                words[i] = charge(batch.hi[i], batch.lo[i], batch.permits[i], batch.limits[i], batch.windows[i], nowNanos, out);
+                if (!out.allowed()) {
+                    // Newest first: a key charged twice gives back its later charge while it is still the newest.
+                    for (int j = i - 1; j >= 0; j--) {
+                        refund(batch.hi[j], batch.lo[j], batch.permits[j], batch.limits[j], batch.windows[j], words[j], nowNanos);
+                    }
+                    for (int j = 0; j < size; j++) {
+                        if (j != i) {
+                            batch.results[j].set(AcquireResult.BLOCKED, 0, 0, 0);
+                        }
+                    }
+                    return i;
+                }
+            }
+            return -1;
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /**
+     * Answers what {@link #acquire(String, long, long, long, AcquireResult)} would answer now, without changing
+     * anything: one unit, the key fingerprinted under seed 0.
+     *
+     * @param key the key, any length
+     * @param limit units per window
+     * @param windowNanos the window
+     * @param nowNanos the current time
+     * @param out where the answer is written
+     * @return {@code out.allowed()}
+     * @throws IllegalArgumentException if an argument is out of range
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final boolean peek(String key, long limit, long windowNanos, long nowNanos, AcquireResult out) {
+        long hi = fingerprint.of(0, key, out.lo, 0);
+        return peek(hi, out.lo[0], 1, limit, windowNanos, nowNanos, out);
+    }
+
+    /**
+     * Answers what {@link #acquire(long, long, long, long, long, long, AcquireResult)} of {@code permits} would
+     * answer now (allowed or blocked, remaining, reset-after, retry-after), without changing anything: no state
+     * is written, no key created, nothing reclaimed. An absent or expired key answers as a new key would; the
+     * table's room is not consulted (a new key is answered ALLOWED even when an acquire would find the table
+     * full). Never blocks, never allocates.
+     *
+     * @param hi the fingerprint's high word
+     * @param lo the fingerprint's low word
+     * @param permits units the request would cost, 1 to {@code limit}
+     * @param limit units per window
+     * @param windowNanos the window
+     * @param nowNanos the current time
+     * @param out where the answer is written
+     * @return {@code out.allowed()}
+     * @throws IllegalArgumentException if an argument is out of range
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final boolean peek(long hi, long lo, long permits, long limit, long windowNanos, long nowNanos, AcquireResult out) {
+        checkArguments(permits, limit, windowNanos);
+        if (closed) {
+            throw closedException(null);
+        }
+        try {
+            return inspect(hi, lo, permits, limit, windowNanos, nowNanos, out);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /**
+     * Answers every request of {@code batch} as {@link #peek(long, long, long, long, long, long, AcquireResult)}
+     * would, into {@code batch.result(i)}. Nothing is charged, so a key named twice gets the same answer twice.
+     *
+     * @param batch the requests
+     * @param nowNanos the current time
+     * @throws IllegalArgumentException if a request's arguments are out of range
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final void peek(StoreBatch batch, long nowNanos) {
+        int size = batch.size();
+        for (int i = 0; i < size; i++) {
+            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
+        }
+        if (closed) {
+            throw closedException(null);
+        }
+        try {
+            for (int i = 0; i < size; i++) {
+                inspect(batch.hi[i], batch.lo[i], batch.permits[i], batch.limits[i], batch.windows[i], nowNanos, batch.results[i]);
+            }
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /**
+     * Forgets {@code key}, fingerprinted under seed 0: see {@link #reset(long, long, long)}.
+     *
+     * @param key the key, any length
+     * @param nowNanos the current time
+     * @return true when the key held state that had not expired at {@code nowNanos}
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final boolean reset(String key, long nowNanos) {
+        long[] lo = new long[1];
+        long hi = fingerprint.of(0, key, lo, 0);
+        return reset(hi, lo[0], nowNanos);
+    }
+
+    /**
+     * Forgets the state of the key whose fingerprint is ({@code hi}, {@code lo}): from this call's
+     * linearization point on, the key answers as a new key. The key is evicted as the reclaimer evicts it (its
+     * state word CASed to DEAD, then its slot unlinked, a sliding-window ring freed), so a reset is safe
+     * against concurrent acquires and sweeps of the same key: an acquire that races with it is decided either
+     * before it (and forgotten) or after it (and counted against the key's new state). A sliding-window reset
+     * first waits for admissions of the key still writing their times (a few stores) to finish.
+     *
+     * @param hi the fingerprint's high word
+     * @param lo the fingerprint's low word
+     * @param nowNanos the current time, to tell live state from expired
+     * @return true when the key held state that had not expired at {@code nowNanos} (a window not yet over, a
+     *     bucket not yet full, an admission still in the window)
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final boolean reset(long hi, long lo, long nowNanos) {
+        if (closed) {
+            throw closedException(null);
+        }
+        try {
+            return forget(hi, lo, nowNanos);
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /**
+     * Forgets every key of {@code batch} as {@link #reset(long, long, long)} does; the requests' permits,
+     * limits and windows are ignored, and their results are left as they were.
+     *
+     * @param batch the keys
+     * @param nowNanos the current time
+     * @return how many of the keys held state that had not expired (a key named twice counts once)
+     * @throws IllegalStateException if the store is closed, or closes during the call
+     */
+    public final int reset(StoreBatch batch, long nowNanos) {
+        if (closed) {
+            throw closedException(null);
+        }
+        try {
+            int live = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                live += forget(batch.hi[i], batch.lo[i], nowNanos) ? 1 : 0;
+            }
+            return live;
+        } catch (IllegalStateException e) {
+            throw closedOr(e);
+        }
+    }
+
+    /**
+     * The reset of one key; the store is open.
+     *
+     * <p>Linearizes at the CAS of the key's live state word to DEAD, the eviction's own linearization point
+     * (Reclaimer): every update CAS prepared against the old word fails from then on, and the key's next
+     * acquire finds no live state and inserts it anew. Or, when the key holds no live state, at the lookup
+     * that misses it. A DEAD word found on the way is a life that already ended: its slot is unlinked and the
+     * lookup repeated, because the key may have been inserted again in another slot since.
+     */
+    private boolean forget(long hi, long lo, long now) {
+        long home = table.home(lo);
+        for (;;) {
+            long handle = table.find(hi, lo, home);
+            if (handle < 0) {
+                return false;
+            }
+            long offset = SlotTable.offsetOf(handle);
+            for (;;) {
+                long state = table.state(offset);
+                if (table.isDead(state)) {
+                    table.unlinkDead(handle, hi);
+                    break;
+                }
+                if (!table.stillLive(handle, hi)) {
+                    break;
+                }
+                if (!settled(offset, state)) {
+                    continue;
+                }
+                boolean live = unexpired(offset, state, now);
+                // Linearizes here (the reset): the same CAS as an eviction's; at most one live state per key.
+                if (table.casState(offset, state, table.deadFrom(state))) {
+                    table.unlinkDead(handle, hi);
+                    return live;
+                }
+            }
+        }
+    }
+
     /** Decides and charges one request; arguments are valid and the store open. */
     abstract boolean admit(long hi, long lo, long permits, long limit, long windowNanos, long now, AcquireResult out);
+
+    /**
+     * Decides and charges one request as {@link #admit} does.
+     *
+     * @return when {@code out.allowed()}, the state word the charge wrote (what {@link #refund} needs to give
+     *     it back); otherwise meaningless
+     */
+    abstract long charge(long hi, long lo, long permits, long limit, long windowNanos, long now, AcquireResult out);
+
+    /** Gives back a charge of {@code permits} that wrote {@code charged}, as far as it remains in the key's state. */
+    abstract void refund(long hi, long lo, long permits, long limit, long windowNanos, long charged, long now);
+
+    /** Answers as {@link #admit} would, writing nothing. */
+    abstract boolean inspect(long hi, long lo, long permits, long limit, long windowNanos, long now, AcquireResult out);
+
+    /** @return true when a live state word had not expired at {@code now} (it answers otherwise than a new key) */
+    abstract boolean unexpired(long offset, long state, long now);
+
+    /**
+     * Called by a reset before it ends a key's life. A store whose updates write beyond the state word after
+     * their CAS waits here until they are done.
+     *
+     * @return false when the state word changed meanwhile (the reset reads it again)
+     */
+    boolean settled(long offset, long state) {
+        return true;
+    }
 
     /**
      * @param reference the time near which the state's truncated times are read back (Reclaimer.Expiry)

@@ -24,6 +24,11 @@ package dev.sluice.store;
  * (its write is in flight). A fresh ring holds lap 255 (one lap before lap 0) with time 0. ANCIENT marks an
  * admission the reclaimer found older than the window, so that no time in a ring is read back after more
  * than half the 2^56 ns period (StateWordLayout, "time has no end").
+ *
+ * An admission writes its slots last, after raising the window word: a reset of the key waits until no slot
+ * of its log reads in flight before it frees the ring. An all-or-nothing give-back marks the slots of the
+ * admissions it drops in flight (previous lap, ANCIENT) before its counter CAS; after it, that word is what
+ * the ring held for the admissions a lap earlier (SlidingLogStore.refund).
  */
 final class RingLayout {
     static final int WINDOW_OFFSET = 0;

@@ -51,6 +51,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   freed and claimed again meanwhile, even by the same key, the generation differs and the CAS fails, so a
  *   live key is never unlinked. Eviction is lossless: an expired state and an absent key answer the same.
  *
+ * Reset (KeyedStore.reset): an eviction on demand. The live state word is CASed to DEAD (the linearization
+ *   point, as for the reclaimer) and the slot unlinked as above; no expiry is needed, so a sliding-window
+ *   reset first waits for the key's admissions still writing their ring times (SlidingLogStore.settled).
+ *
+ * Peek (KeyedStore.peek): an update that writes nothing; it linearizes at its state read, validated by the
+ *   identity re-read as a refusal is.
+ *
+ * Give-back (KeyedStore.acquireAll): a compensating CAS on the state word that names the charge (its window
+ *   end, or its generation), so that it returns units only to the state they were taken from.
+ *
  * References: Cliff Click's NonBlockingHashMap (claim-by-CAS slots); Purcell and Harris, "Non-blocking
  * hashtables with open addressing" (bounded probe windows, claim then verify).
  */

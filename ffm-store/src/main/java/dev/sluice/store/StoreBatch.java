@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The requests of one gateway request for {@link KeyedStore#acquire(StoreBatch, long)}: any number of keys,
+ * The requests of one gateway request for {@link KeyedStore#acquire(StoreBatch, long)} (or
+ * {@link KeyedStore#acquireAll}, {@link KeyedStore#peek(StoreBatch, long)}, {@link KeyedStore#reset(StoreBatch, long)}): any number of keys,
  * each with its cost, limit and window, and a result for each. Reused from request to request; it grows only
  * when a request has more keys than any before it.
  *
@@ -20,6 +21,8 @@ public final class StoreBatch {
     long[] limits = new long[4];
     long[] windows = new long[4];
     AcquireResult[] results = newResults(4, 0, null);
+    /** The state word each request's charge wrote, for {@link KeyedStore#acquireAll} to give it back. */
+    long[] charged = new long[4];
     /** What the first pass read; kept so that the reads are not optimised away. */
     long touched;
     private int size;
@@ -99,7 +102,8 @@ public final class StoreBatch {
      * run on this batch, and until the next call to it.
      *
      * @param i a request's index, below {@link #size()}
-     * @return its outcome, written by {@link KeyedStore#acquire(StoreBatch, long)}
+     * @return its outcome, written by {@link KeyedStore#acquire(StoreBatch, long)}, {@link KeyedStore#acquireAll}
+     *     or {@link KeyedStore#peek(StoreBatch, long)}
      * @throws IndexOutOfBoundsException if {@code i} is negative or not below {@link #size()}
      */
     public AcquireResult result(int i) {
@@ -118,6 +122,7 @@ public final class StoreBatch {
             permits = java.util.Arrays.copyOf(permits, n);
             limits = java.util.Arrays.copyOf(limits, n);
             windows = java.util.Arrays.copyOf(windows, n);
+            charged = java.util.Arrays.copyOf(charged, n);
             results = newResults(n, i, results);
         }
         size = i + 1;
