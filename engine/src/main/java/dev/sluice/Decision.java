@@ -1,17 +1,25 @@
 package dev.sluice;
 
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The answer to one {@code check}: whether the request may proceed, the dimension reported to the client,
- * its numbers, and every evaluated dimension's own result. Headers and metadata are built only when asked
- * for; the verdict and the numbers are plain fields, so a caller that reuses one {@code Decision} with
- * {@link RateLimiter#check(String, String, String, Decision)} allocates nothing.
+ * The answer to one {@code check} (or {@code peek}): whether the request may proceed, the dimension reported to
+ * the client, its numbers, and every evaluated dimension's own result. Headers and metadata are built only when
+ * asked for; the verdict and the numbers are plain fields, so a caller that reuses one {@code Decision} with
+ * {@link RateLimiter#check(String, String, String, Decision)} or {@link RateLimiter#check(Request, Decision)}
+ * allocates nothing.
+ *
+ * <p>A <em>dimension</em> here is one limit at one of its rates: the presets {@code user}, {@code tenant} and
+ * {@code tool} have one rate each, and a custom limit with two rates is two dimensions that carry its name
+ * ({@link #limitName(int)}), in the order of its rates. Dimensions are listed in evaluation order: user, tenant,
+ * tool, then the custom limits in configuration order.
  *
  * <p>Times: {@link #resetEpochSeconds()} is absolute Unix time in whole seconds, rounded up;
  * {@link #retryAfterSeconds()} is a delta in whole seconds, rounded up and at least 1 when blocked, so a
@@ -25,23 +33,12 @@ import java.util.Map;
 public final class Decision {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    /** What kind of answer a decision is. */
-    public enum Status {
-        /** No dimension applied (none configured for this request, or the limiter is disabled). */
-        UNLIMITED,
-        /** Every dimension admitted the request. */
-        ALLOWED,
-        /** A dimension refused the request (in permissive mode the request is still allowed). */
-        BLOCKED,
-        /** The backend could not answer and the fail mode is open: allowed, without limit headers. */
-        FAILED_OPEN,
-        /** The backend could not answer and the fail mode is closed: refused with HTTP 503. */
-        FAILED_CLOSED
-    }
-
-    /** The request's dimensions; {@link RateLimiter} fills it with {@link Dimension}s and {@link Rate}s only. */
     final Batch batch = new Batch();
-    private Status status = Status.UNLIMITED;
+    /** Each entry's rate as configured, so that {@link #dimensionRate(int)} allocates nothing. */
+    private Rate[] rates = new Rate[4];
+    /** Where the engine gathers a key's parts before it knows that the request has them all. */
+    private String[] keyScratch = new String[1];
+    private Outcome status = Outcome.UNLIMITED;
     private boolean enforced = true;
     private int reported = -1;
 
@@ -49,8 +46,11 @@ public final class Decision {
     public Decision() {
     }
 
-    /** {@return what kind of answer this is} */
-    public Status status() {
+    /**
+     * {@return what kind of answer this is: {@link Outcome#ALLOWED}, {@link Outcome#BLOCKED},
+     *     {@link Outcome#UNLIMITED}, {@link Outcome#FAILED_OPEN} or {@link Outcome#FAILED_CLOSED}}
+     */
+    public Outcome status() {
         return status;
     }
 
@@ -59,33 +59,49 @@ public final class Decision {
         return switch (status) {
             case UNLIMITED, ALLOWED, FAILED_OPEN -> true;
             case BLOCKED -> !enforced;
-            case FAILED_CLOSED -> false;
+            case FAILED_CLOSED, UNAVAILABLE -> false;
         };
     }
 
     /** {@return true when a dimension was over its limit, whether or not the request was blocked} */
     public boolean exceeded() {
-        return status == Status.BLOCKED;
+        return status == Outcome.BLOCKED;
     }
 
     /** {@return true when limits were evaluated (at least one dimension answered)} */
     public boolean limited() {
-        return status == Status.ALLOWED || status == Status.BLOCKED;
+        return status == Outcome.ALLOWED || status == Outcome.BLOCKED;
     }
 
-    /** {@return the dimension reported to the client, or {@code null} when none was evaluated} */
+    /**
+     * {@return the preset dimension reported to the client; {@code null} when none was evaluated or the reported one is
+     *     a custom limit (see {@link #reportedLimit()})}
+     */
     public Dimension reportedDimension() {
-        return reported < 0 ? null : (Dimension) batch.dimension(reported);
+        return reported < 0 ? null : Dimension.of(batch.keySpace(reported));
+    }
+
+    /**
+     * {@return the name of the limit reported to the client: {@code user}, {@code tenant}, {@code tool} or a custom
+     *     limit's name; {@code null} when none was evaluated}
+     */
+    public String reportedLimit() {
+        return reported < 0 ? null : batch.keySpace(reported);
     }
 
     /** {@return the reported dimension's count per window, or 0 when none was evaluated} */
     public long limit() {
-        return reported < 0 ? 0 : batch.rate(reported).count();
+        return reported < 0 ? 0 : batch.count(reported);
+    }
+
+    /** {@return the units the request cost (or would have cost) on every dimension: its permits, 1 by default} */
+    public long permits() {
+        return batch.permits();
     }
 
     /** {@return the reported dimension's remaining requests; 0 when blocked} */
     public long remaining() {
-        return reported < 0 || status == Status.BLOCKED ? 0 : batch.remaining(reported);
+        return reported < 0 || status == Outcome.BLOCKED ? 0 : batch.remaining(reported);
     }
 
     /** {@return when the reported dimension resets, as Unix seconds rounded up; 0 when none was evaluated} */
@@ -94,14 +110,14 @@ public final class Decision {
     }
 
     /**
-     * {@return whole seconds (rounded up, at least 1) until the reported dimension admits again when blocked,
-     *     1 when failed closed, otherwise 0}
+     * {@return whole seconds (rounded up, at least 1) until the reported dimension admits again when blocked, 1 when
+     *     failed closed, otherwise 0}
      */
     public long retryAfterSeconds() {
-        if (status == Status.FAILED_CLOSED) {
+        if (status == Outcome.FAILED_CLOSED) {
             return 1;
         }
-        return status == Status.BLOCKED ? dimensionRetryAfterSeconds(reported) : 0;
+        return status == Outcome.BLOCKED ? dimensionRetryAfterSeconds(reported) : 0;
     }
 
     /** {@return seconds until the reported dimension resets (its retry-after when blocked); 0 when none} */
@@ -115,12 +131,21 @@ public final class Decision {
     }
 
     /**
-     * {@return the dimension at index {@code i}}
+     * {@return the preset dimension, or {@code null} for a custom limit}
      *
      * @param i index below {@link #dimensionCount()}
      */
     public Dimension dimension(int i) {
-        return (Dimension) batch.dimension(checked(i));
+        return Dimension.of(batch.keySpace(checked(i)));
+    }
+
+    /**
+     * {@return the name of that dimension's limit: {@code user}, {@code tenant}, {@code tool} or a custom limit's name}
+     *
+     * @param i index below {@link #dimensionCount()}
+     */
+    public String limitName(int i) {
+        return batch.keySpace(checked(i));
     }
 
     /**
@@ -129,16 +154,16 @@ public final class Decision {
      * @param i index below {@link #dimensionCount()}
      */
     public boolean dimensionAllowed(int i) {
-        return batch.outcome(checked(i)) == Batch.ALLOWED;
+        return batch.outcome(checked(i)) == Outcome.ALLOWED;
     }
 
     /**
-     * {@return that dimension's rate}
+     * {@return that dimension's rate, after its limit's overrides}
      *
      * @param i index below {@link #dimensionCount()}
      */
     public Rate dimensionRate(int i) {
-        return (Rate) batch.rate(checked(i));
+        return rates[checked(i)];
     }
 
     /**
@@ -165,7 +190,7 @@ public final class Decision {
      * @param i index below {@link #dimensionCount()}
      */
     public long dimensionRetryAfterSeconds(int i) {
-        if (batch.outcome(checked(i)) != Batch.BLOCKED) {
+        if (batch.outcome(checked(i)) != Outcome.BLOCKED) {
             return 0;
         }
         return shownRetryAfterSeconds(i);
@@ -182,7 +207,7 @@ public final class Decision {
      * @param i index below {@link #dimensionCount()}
      */
     public long dimensionResetInSeconds(int i) {
-        if (batch.outcome(checked(i)) == Batch.BLOCKED) {
+        if (batch.outcome(checked(i)) == Outcome.BLOCKED) {
             return dimensionRetryAfterSeconds(i);
         }
         return ceilDiv(batch.resetAfterNanos(i), NANOS_PER_SECOND);
@@ -192,7 +217,7 @@ public final class Decision {
     public List<DimensionResult> dimensions() {
         List<DimensionResult> out = new ArrayList<>(dimensionCount());
         for (int i = 0; i < dimensionCount(); i++) {
-            out.add(new DimensionResult(dimension(i), dimensionAllowed(i), dimensionRate(i), dimensionRemaining(i),
+            out.add(new DimensionResult(limitName(i), dimension(i), dimensionAllowed(i), dimensionRate(i), dimensionRemaining(i),
                     dimensionResetEpochSeconds(i), dimensionResetInSeconds(i), dimensionRetryAfterSeconds(i)));
         }
         return Collections.unmodifiableList(out);
@@ -200,7 +225,7 @@ public final class Decision {
 
     /** {@return 200 when allowed, 429 when blocked, 503 when failed closed} */
     public int httpStatus() {
-        if (status == Status.FAILED_CLOSED) {
+        if (status == Outcome.FAILED_CLOSED) {
             return 503;
         }
         return allowed() ? 200 : 429;
@@ -216,8 +241,7 @@ public final class Decision {
     }
 
     /**
-     * {@return {@code Rate limit exceeded} when blocked, {@code Rate limit backend unavailable} when failed closed,
-     * else {@code null}}
+     * {@return {@code Rate limit exceeded} when blocked, {@code Rate limit backend unavailable} when failed closed}
      */
     public String reason() {
         return switch (httpStatus()) {
@@ -228,18 +252,21 @@ public final class Decision {
     }
 
     /**
-     * {@return a sentence for logs and error bodies that names the violated dimension and its limit but never
-     *     the user or tenant; {@code null} unless a limit was exceeded}
+     * {@return a sentence for logs and error bodies that names the violated limit and its rate but never the user, the
+     *     tenant or any other part of a key except a tool's name; {@code null} unless a limit was exceeded}
      */
     public String description() {
-        if (status != Status.BLOCKED) {
+        if (status != Outcome.BLOCKED) {
             return null;
         }
-        Rate rate = (Rate) batch.rate(reported);
-        String which = batch.dimension(reported) == Dimension.TOOL
-                ? "tool \"" + batch.value(reported) + "\"" : batch.dimension(reported).key();
-        return "Rate limit exceeded for " + which + ": " + rate.count() + " per " + rate.windowSeconds()
-                + " s; retry after " + retryAfterSeconds() + " s";
+        String which = Dimension.of(batch.keySpace(reported)) == Dimension.TOOL
+                ? "tool \"" + batch.part(reported, 0) + "\"" : batch.keySpace(reported);
+        String rate = batch.count(reported) + " per " + batch.windowSeconds(reported) + " s";
+        if (batch.permits() > batch.count(reported)) {
+            return "Rate limit exceeded for " + which + ": " + rate + "; the request costs " + batch.permits()
+                    + ", more than the limit ever admits";
+        }
+        return "Rate limit exceeded for " + which + ": " + rate + "; retry after " + retryAfterSeconds() + " s";
     }
 
     /**
@@ -282,11 +309,11 @@ public final class Decision {
             if (i > 0) {
                 policy.append(", ");
             }
-            policy.append('"').append(batch.dimension(i).key()).append("\";q=").append(batch.rate(i).count())
-                    .append(";w=").append(batch.rate(i).windowSeconds());
+            policy.append('"').append(batch.keySpace(i)).append("\";q=").append(batch.count(i))
+                    .append(";w=").append(batch.windowSeconds(i));
         }
         h.put("RateLimit-Policy", policy.toString());
-        h.put("RateLimit", "\"" + batch.dimension(reported).key() + "\";r=" + remaining() + ";t=" + resetInSeconds());
+        h.put("RateLimit", "\"" + batch.keySpace(reported) + "\";r=" + remaining() + ";t=" + resetInSeconds());
         if (!allowed()) {
             h.put("Retry-After", Long.toString(retryAfterSeconds()));
         }
@@ -295,7 +322,7 @@ public final class Decision {
 
     /** Headers when no limit was evaluated: none, or only {@code Retry-After: 1} after a fail-closed failure. */
     private Map<String, String> unlimitedHeaders(Map<String, String> h) {
-        if (status == Status.FAILED_CLOSED) {
+        if (status == Outcome.FAILED_CLOSED) {
             h.put("Retry-After", "1");
         }
         return h;
@@ -310,7 +337,8 @@ public final class Decision {
      *       {"violated": [d...], "allowed": [d...]}}}</li>
      * </ul>
      * where each {@code d} is {@code {"dimension": "user", "limited": true, "remaining": r, "reset_in": s}} and
-     * empty lists are left out.
+     * empty lists are left out. A custom limit's dimensions carry its name ({@code "dimension": "api"}), one per
+     * rate in the order of its rates.
      *
      * @return a new ordered map
      */
@@ -318,23 +346,23 @@ public final class Decision {
         Map<String, Object> m = new LinkedHashMap<>();
         if (!limited()) {
             m.put("limited", false);
-            if (status == Status.FAILED_OPEN || status == Status.FAILED_CLOSED) {
+            if (status == Outcome.FAILED_OPEN || status == Outcome.FAILED_CLOSED) {
                 m.put("backend_error", true);
             }
             return m;
         }
         m.put("limited", true);
         m.put("remaining", remaining());
-        m.put("reset_in", status == Status.BLOCKED ? retryAfterSeconds() : resetInSeconds());
+        m.put("reset_in", status == Outcome.BLOCKED ? retryAfterSeconds() : resetInSeconds());
         List<Map<String, Object>> violated = new ArrayList<>();
         List<Map<String, Object>> admitted = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Map<String, Object> d = new LinkedHashMap<>();
-            d.put("dimension", batch.dimension(i).key());
+            d.put("dimension", batch.keySpace(i));
             d.put("limited", true);
             d.put("remaining", batch.remaining(i));
             d.put("reset_in", dimensionResetInSeconds(i));
-            (batch.outcome(i) == Batch.BLOCKED ? violated : admitted).add(d);
+            (batch.outcome(i) == Outcome.BLOCKED ? violated : admitted).add(d);
         }
         Map<String, Object> dims = new LinkedHashMap<>();
         if (!violated.isEmpty()) {
@@ -353,19 +381,35 @@ public final class Decision {
             return "Decision{" + status + "}";
         }
         return "Decision{" + status + (allowed() ? ", allowed" : ", refused") + ", dimension="
-                + reportedDimension().key() + ", limit=" + limit() + ", remaining=" + remaining() + ", reset="
-                + resetEpochSeconds() + (status == Status.BLOCKED ? ", retryAfter=" + retryAfterSeconds() : "") + "}";
+                + reportedLimit() + ", limit=" + limit() + ", remaining=" + remaining() + ", reset="
+                + resetEpochSeconds() + (status == Outcome.BLOCKED ? ", retryAfter=" + retryAfterSeconds() : "") + "}";
     }
 
     // ---- filled in by RateLimiter -------------------------------------------------------------------------
 
+    String[] keyScratch(int parts) {
+        if (keyScratch.length < parts) {
+            keyScratch = new String[parts];
+        }
+        return keyScratch;
+    }
+
+    /** Appends an entry for {@code rate} to the key the batch started last, remembering the rate. */
+    void addRate(Rate rate) {
+        int i = batch.rate(rate.count(), rate.windowSeconds());
+        if (i == rates.length) {
+            rates = Arrays.copyOf(rates, i * 2);
+        }
+        rates[i] = rate;
+    }
+
     void setUnlimited() {
-        status = Status.UNLIMITED;
+        status = Outcome.UNLIMITED;
         reported = -1;
     }
 
     void setFailed(FailMode failMode) {
-        status = failMode == FailMode.CLOSED ? Status.FAILED_CLOSED : Status.FAILED_OPEN;
+        status = failMode == FailMode.CLOSED ? Outcome.FAILED_CLOSED : Outcome.FAILED_OPEN;
         reported = -1;
     }
 
@@ -382,12 +426,12 @@ public final class Decision {
         int fewest = -1;
         for (int i = 0; i < batch.size(); i++) {
             switch (batch.outcome(i)) {
-                case Batch.BLOCKED -> {
+                case BLOCKED -> {
                     if (blocked < 0 || shownRetryAfterSeconds(i) < shownRetryAfterSeconds(blocked)) {
                         blocked = i;
                     }
                 }
-                case Batch.ALLOWED -> {
+                case ALLOWED -> {
                     if (fewest < 0 || batch.remaining(i) < batch.remaining(fewest)) {
                         fewest = i;
                     }
@@ -397,7 +441,7 @@ public final class Decision {
                 }
             }
         }
-        status = blocked >= 0 ? Status.BLOCKED : Status.ALLOWED;
+        status = blocked >= 0 ? Outcome.BLOCKED : Outcome.ALLOWED;
         reported = blocked >= 0 ? blocked : fewest;
         return true;
     }

@@ -34,8 +34,8 @@ import java.util.Map;
 public final class LimiterConfig {
     /** The settings the configuration itself reads, in documentation order; backends own the others. */
     public static final List<String> CORE_KEYS = List.of(
-            "by_user", "by_tenant", "by_tool", "algorithm", "backend", "fail_mode", "redis_fallback", "mode",
-            "max_count");
+            "by_user", "by_tenant", "by_tool", "limits", "all_or_nothing", "algorithm", "backend", "fail_mode",
+            "redis_fallback", "mode", "max_count");
 
     private static final System.Logger LOG = System.getLogger(LimiterConfig.class.getName());
 
@@ -47,7 +47,9 @@ public final class LimiterConfig {
     private final FailMode failMode;
     private final Mode mode;
     private final long maxCount;
-    private final List<ConfiguredLimit> limits;
+    private final List<Limit> limits;
+    private final boolean allOrNothing;
+    private final List<ConfiguredLimit> configuredLimits;
     private final List<BackendSetup<?>> backends;
     private final List<String> unknownKeys;
 
@@ -60,9 +62,29 @@ public final class LimiterConfig {
         this.failMode = p.failMode;
         this.mode = p.mode;
         this.maxCount = p.maxCount;
-        this.limits = List.copyOf(p.limits);
+        this.limits = presetsAnd(p.byUser, p.byTenant, p.byTool, p.limits);
+        this.allOrNothing = p.allOrNothing;
+        this.configuredLimits = List.copyOf(p.configuredLimits);
         this.backends = List.copyOf(p.backends);
         this.unknownKeys = List.copyOf(p.unknownKeys);
+    }
+
+    /** The presets as limits, in evaluation order, followed by the custom limits in configuration order. */
+    private static List<Limit> presetsAnd(Rate byUser, Rate byTenant, Map<String, Rate> byTool, List<Limit> custom) {
+        List<Limit> all = new ArrayList<>();
+        if (byUser != null) {
+            all.add(new Limit(Attributes.USER, List.of(Attributes.USER), List.of(byUser), List.of()));
+        }
+        if (byTenant != null) {
+            all.add(new Limit(Attributes.TENANT, List.of(Attributes.TENANT), List.of(byTenant), List.of()));
+        }
+        if (!byTool.isEmpty()) {
+            List<Limit.ValueOverride> tools = new ArrayList<>();
+            byTool.forEach((tool, rate) -> tools.add(new Limit.ValueOverride(Attributes.TOOL, tool, List.of(rate))));
+            all.add(new Limit(Attributes.TOOL, List.of(Attributes.TOOL), List.of(), tools));
+        }
+        all.addAll(custom);
+        return List.copyOf(all);
     }
 
     /** {@return a builder with every setting at its default and no dimension on} */
@@ -128,6 +150,25 @@ public final class LimiterConfig {
     /** {@return normalised (trimmed, lower-case) tool and prompt names and their rates, in configuration order} */
     public Map<String, Rate> byTool() {
         return byTool;
+    }
+
+    /**
+     * Every limit a request is checked against.
+     *
+     * @return the limits in evaluation order: the presets that are on, as limits ({@code user} keyed by
+     *     {@code user}, {@code tenant} keyed by {@code tenant}, {@code tool} keyed by {@code tool} with one override
+     *     per {@code by_tool} entry and no rate of its own), then the {@code limits} section in configuration order
+     */
+    public List<Limit> limits() {
+        return limits;
+    }
+
+    /**
+     * {@return true when a refused request charges no limit ({@code all_or_nothing}); false, the default, charges
+     *     every limit that admitted it, as the original did}
+     */
+    public boolean allOrNothing() {
+        return allOrNothing;
     }
 
     /** {@return the algorithm every dimension runs} */
@@ -211,14 +252,19 @@ public final class LimiterConfig {
     }
 
     private BackendContext context(BackendRole role) {
-        return new BackendContext(backend, algorithm.configName(), limits, role);
+        return new BackendContext(backend, algorithm.configName(), configuredLimits, role);
     }
 
     @Override
     public String toString() {
         return "LimiterConfig{by_user=" + byUser + ", by_tenant=" + byTenant + ", by_tool=" + byTool
-                + ", algorithm=" + algorithm.configName() + ", backend=" + backend + ", mode=" + mode.configName()
+                + (limits.size() > presetCount() ? ", limits=" + limits.subList(presetCount(), limits.size()) : "")
+                + (allOrNothing ? ", all_or_nothing=true" : "") + ", algorithm=" + algorithm.configName() + ", backend=" + backend + ", mode=" + mode.configName()
                 + ", fail_mode=" + failMode.configName() + "}";
+    }
+
+    private int presetCount() {
+        return (byUser != null ? 1 : 0) + (byTenant != null ? 1 : 0) + (byTool.isEmpty() ? 0 : 1);
     }
 
     /**
@@ -235,8 +281,32 @@ public final class LimiterConfig {
     public static final class Builder {
         private final Map<String, Object> settings = new LinkedHashMap<>();
         private final Map<String, Object> tools = new LinkedHashMap<>();
+        private final List<Object> limits = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a custom limit, after those added before, as an entry of the map's limits section does; the
+         * presets ({@code by_user}, {@code by_tenant}, {@code by_tool}) are evaluated before every such limit.
+         *
+         * @param limit the limit's settings, copied now and validated by {@link #build()}
+         * @return this builder
+         */
+        public Builder limit(Limit.Builder limit) {
+            limits.add(limit == null ? null : limit.settings());
+            return this;
+        }
+
+        /**
+         * Chooses what a refused request charges ({@code all_or_nothing}).
+         *
+         * @param allOrNothing true so that a refused request charges no limit; false (the default) charges every
+         *     limit that admitted it
+         * @return this builder
+         */
+        public Builder allOrNothing(boolean allOrNothing) {
+            return set("all_or_nothing", allOrNothing);
         }
 
         /**
@@ -496,6 +566,9 @@ public final class LimiterConfig {
             Map<String, Object> all = new LinkedHashMap<>(settings);
             if (!tools.isEmpty()) {
                 all.put("by_tool", tools);
+            }
+            if (!limits.isEmpty()) {
+                all.put("limits", limits);
             }
             return built(new LimiterConfigParser(all));
         }

@@ -29,13 +29,15 @@ final class LimiterConfigParser {
     private final List<String> givenKeys = new ArrayList<>();
     final TreeSet<String> unknownKeys = new TreeSet<>();
     /** Each configured rate with its field and the input as written, for the backends' own checks. */
-    final List<ConfiguredLimit> limits = new ArrayList<>();
+    final List<ConfiguredLimit> configuredLimits = new ArrayList<>();
     /** Every backend found, with its options, in the order they were read: the embedded one first. */
     final List<BackendSetup<?>> backends = new ArrayList<>();
 
     Rate byUser;
     Rate byTenant;
     final Map<String, Rate> byTool = new LinkedHashMap<>();
+    List<Limit> limits = List.of();
+    boolean allOrNothing;
     Algorithm algorithm = Algorithm.FIXED_WINDOW;
     String backend = MemoryBackendProvider.NAME;
     FailMode failMode = FailMode.LOCAL;
@@ -64,9 +66,13 @@ final class LimiterConfigParser {
 
     void parse() {
         maxCount = settings.positiveLong("max_count", maxCount, Rate.MAX_COUNT, "");
-        byUser = rate(Dimension.USER, "by_user", settings.value("by_user"));
-        byTenant = rate(Dimension.TENANT, "by_tenant", settings.value("by_tenant"));
+        byUser = rate(Dimension.USER.key(), "by_user", settings.value("by_user"));
+        byTenant = rate(Dimension.TENANT.key(), "by_tenant", settings.value("by_tenant"));
         parseTools(settings.value("by_tool"));
+        LimitsParser limitsParser = new LimitsParser(settings, this::rate);
+        limitsParser.parse(settings.value("limits"));
+        limits = limitsParser.limits;
+        allOrNothing = settings.bool("all_or_nothing", allOrNothing);
         algorithm = settings.choice("algorithm", Algorithm.values(), Algorithm::configName, algorithm);
         failMode = settings.choice("fail_mode", FailMode.values(), FailMode::configName, failMode);
         parseRedisFallback();
@@ -186,7 +192,7 @@ final class LimiterConfigParser {
             BackendRole role = isSelected ? BackendRole.SELECTED
                     : p instanceof MemoryBackendProvider && selected != null && failMode == FailMode.LOCAL
                             ? BackendRole.LOCAL_FALLBACK : BackendRole.UNUSED;
-            BackendContext context = new BackendContext(name, algorithm.configName(), limits, role);
+            BackendContext context = new BackendContext(name, algorithm.configName(), configuredLimits, role);
             claimed.addAll(p.keys());
             try {
                 backends.add(BackendSetup.parse(p, settings.only(p.keys()), context));
@@ -201,7 +207,12 @@ final class LimiterConfigParser {
         }
     }
 
-    private Rate rate(Dimension dimension, String field, Object value) {
+    /**
+     * Reads one rate of the limit whose keys carry {@code keySpace}, recording a problem when it has one.
+     *
+     * @return the rate, or {@code null} when it has a problem or {@code value} is null
+     */
+    Rate rate(String keySpace, String field, Object value) {
         if (value == null) {
             return null;
         }
@@ -210,7 +221,7 @@ final class LimiterConfigParser {
                 settings.problem(field, r, Rate.ceilingProblem(Long.toString(r.count()), maxCount));
                 return null;
             }
-            limits.add(new ConfiguredLimit(dimension, r, field, r.toString()));
+            configuredLimits.add(new ConfiguredLimit(keySpace, r, field, r.toString()));
             return r;
         }
         if (!(value instanceof String text)) {
@@ -223,7 +234,7 @@ final class LimiterConfigParser {
             return null;
         }
         Rate r = Rate.parse(text, maxCount);
-        limits.add(new ConfiguredLimit(dimension, r, field, Settings.quote(text)));
+        configuredLimits.add(new ConfiguredLimit(keySpace, r, field, Settings.quote(text)));
         return r;
     }
 
@@ -254,7 +265,7 @@ final class LimiterConfigParser {
                         + "] does");
                 continue;
             }
-            Rate r = rate(Dimension.TOOL, field, e.getValue());
+            Rate r = rate(Dimension.TOOL.key(), field, e.getValue());
             if (r != null) {
                 byTool.put(name, r);
             } else if (e.getValue() == null) {

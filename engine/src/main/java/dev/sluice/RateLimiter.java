@@ -3,7 +3,7 @@ package dev.sluice;
 import dev.sluice.internal.MemoryBackend;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
-import java.util.Locale;
+import dev.sluice.spi.Operation;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,9 +11,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Answers "may user U of tenant T call tool X now?" across up to three dimensions (per user, per tenant, per
- * tool), with the configured algorithm, on the embedded off-heap backend (the default), on Redis, or on any other
- * backend whose provider is on the class path or module path.
+ * Answers "may user U of tenant T call tool X now?" across the configured limits: the presets (per user, per
+ * tenant, per tool) and the custom limits of the {@code limits} section ({@link Limit}), with the configured
+ * algorithm, on the embedded off-heap backend (the default), on Redis, or on any other backend whose provider is
+ * on the class path or module path.
  *
  * <pre>{@code
  * try (RateLimiter limiter = RateLimiter.create(LimiterConfig.builder()
@@ -23,13 +24,18 @@ import java.util.concurrent.atomic.LongAdder;
  * }
  * }</pre>
  *
+ * <p>A {@link Request} carries what the three-string form cannot: attributes that custom limits are keyed by,
+ * and a cost in permits; {@link #peek(Request, Decision)} answers without charging and {@link #reset(Request)}
+ * forgets a request's keys.
+ *
  * <p>Identities are normalised before they become keys: the user is trimmed, blank becomes
  * {@code anonymous} and every {@code ':'} becomes {@code '_'}; the tenant is trimmed and a blank tenant skips
- * the tenant dimension; the tool is trimmed and lower-cased and counts only when it is configured.
+ * the limits keyed by it; the tool is trimmed and lower-cased and counts for {@code by_tool} only when it is
+ * configured; every other attribute is trimmed, and a blank one skips the limits keyed by it.
  *
- * <p>Thread-safe. On the embedded backend, {@link #check(String, String, String, Decision)} never blocks and
- * allocates nothing when the identities are already normalised; the forms that return a new {@link Decision}
- * allocate only that decision.
+ * <p>Thread-safe. On the embedded backend, {@link #check(String, String, String, Decision)} and
+ * {@link #check(Request, Decision)} never block and allocate nothing when the identities are already
+ * normalised; the forms that return a new {@link Decision} allocate only that decision.
  */
 public final class RateLimiter implements AutoCloseable {
     private static final String ANONYMOUS = "anonymous";
@@ -39,7 +45,8 @@ public final class RateLimiter implements AutoCloseable {
     /** The clock's wall-clock offset, read once: epoch = monotonic + this, for the clock's and explicit times alike. */
     private final long epochOffsetNanos;
     private final Backend backend;
-    private final Map<String, Rate> toolRates;
+    private final LimitPlan plan;
+    private final boolean allOrNothing;
     private final boolean enforce;
     private final boolean disabled;
     /** True when a failure of the backend is decided on {@link #fallback} ({@code fail_mode: local}, remote backend). */
@@ -61,7 +68,8 @@ public final class RateLimiter implements AutoCloseable {
         this.clock = clock;
         this.epochOffsetNanos = clock.epochOffsetNanos();
         this.backend = backend;
-        this.toolRates = Map.copyOf(config.byTool());
+        this.plan = new LimitPlan(config.limits());
+        this.allOrNothing = config.allOrNothing();
         this.enforce = config.mode() == Mode.ENFORCE;
         this.disabled = config.mode() == Mode.DISABLED;
         this.localFallback = config.failMode() == FailMode.LOCAL && !(backend instanceof MemoryBackend);
@@ -115,7 +123,6 @@ public final class RateLimiter implements AutoCloseable {
      * @param tenant the tenant; {@code null} or blank skips the tenant dimension
      * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @return a new decision
-     * @throws IllegalStateException when the limiter is closed
      */
     public Decision check(String user, String tenant, String tool) {
         Decision d = new Decision();
@@ -151,11 +158,10 @@ public final class RateLimiter implements AutoCloseable {
      * @param tool the tool or prompt name; {@code null}, or a name without a configured limit, skips the tool dimension
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
-     * @throws IllegalStateException when the limiter is closed
      */
     public boolean check(String user, String tenant, String tool, Decision into) {
         long nowNanos = clock.monotonicNanos();
-        return evaluate(user, tenant, tool, nowNanos, nowNanos + epochOffsetNanos, into);
+        return evaluate(Operation.CHECK, user, tenant, tool, null, 1, nowNanos, nowNanos + epochOffsetNanos, into);
     }
 
     /**
@@ -167,10 +173,107 @@ public final class RateLimiter implements AutoCloseable {
      * @param epochNanos the request's time, nanoseconds since the Unix epoch
      * @param into the decision to overwrite
      * @return {@code into.allowed()}
-     * @throws IllegalStateException when the limiter is closed
      */
     public boolean check(String user, String tenant, String tool, long epochNanos, Decision into) {
-        return evaluate(user, tenant, tool, epochNanos - epochOffsetNanos, epochNanos, into);
+        return evaluate(Operation.CHECK, user, tenant, tool, null, 1, epochNanos - epochOffsetNanos, epochNanos, into);
+    }
+
+    /**
+     * Checks and charges one request, with its attributes and permits, at the clock's time.
+     *
+     * @param request the request; read during this call only
+     * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public Decision check(Request request) {
+        Decision d = new Decision();
+        check(request, d);
+        return d;
+    }
+
+    /**
+     * Checks and charges one request, with its attributes and permits, at the clock's time, writing the answer
+     * into a decision the caller reuses. Every limit the request names is charged {@link Request#permits()}
+     * units, even when another refuses it, unless the configuration is {@code all_or_nothing}.
+     *
+     * @param request the request; read during this call only
+     * @param into the decision to overwrite
+     * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public boolean check(Request request, Decision into) {
+        long nowNanos = clock.monotonicNanos();
+        return evaluate(Operation.CHECK, request, nowNanos, nowNanos + epochOffsetNanos, into);
+    }
+
+    /**
+     * Checks and charges one request at an explicit time, for tests and replays (as
+     * {@link #check(String, String, String, long)}).
+     *
+     * @param request the request; read during this call only
+     * @param epochNanos the request's time, nanoseconds since the Unix epoch
+     * @param into the decision to overwrite
+     * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public boolean check(Request request, long epochNanos, Decision into) {
+        return evaluate(Operation.CHECK, request, epochNanos - epochOffsetNanos, epochNanos, into);
+    }
+
+    /**
+     * Answers what {@link #check(Request)} would answer now, charging nothing.
+     *
+     * @param request the request; read during this call only
+     * @return a new decision
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public Decision peek(Request request) {
+        Decision d = new Decision();
+        peek(request, d);
+        return d;
+    }
+
+    /**
+     * Answers what {@link #check(Request, Decision)} would answer now, charging nothing: the same verdict, the
+     * same numbers (the remaining after the request's permits, as if it had been charged), the same headers. A
+     * backend failure is decided by the fail mode, as for a check.
+     *
+     * @param request the request; read during this call only
+     * @param into the decision to overwrite
+     * @return {@code into.allowed()}
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public boolean peek(Request request, Decision into) {
+        long nowNanos = clock.monotonicNanos();
+        return evaluate(Operation.PEEK, request, nowNanos, nowNanos + epochOffsetNanos, into);
+    }
+
+    /**
+     * Forgets the state of every key the request names: each limit that would check it, at each of the rates in
+     * force for it, starts afresh with its next check. Keys of other users, tenants or values are untouched. The
+     * request's permits do not matter. {@code fail_mode: local}'s embedded store, when one has been made, forgets
+     * the keys too.
+     *
+     * @param request the request whose keys to forget; read during this call only
+     * @throws dev.sluice.spi.BackendException when the backend could not forget them (Redis unreachable)
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public void reset(Request request) {
+        requireNonNull(request, "request");
+        Decision d = new Decision();
+        long nowNanos = clock.monotonicNanos();
+        if (!prepare(Operation.RESET, request.user(), request.tenant(), request.tool(), request, 1, nowNanos,
+                nowNanos + epochOffsetNanos, d)) {
+            return;
+        }
+        Backend local = localFallback ? fallback : null;
+        try {
+            backend.evaluate(d.batch);
+        } finally {
+            if (local != null) {
+                local.evaluate(d.batch);
+            }
+        }
     }
 
     /**
@@ -187,13 +290,36 @@ public final class RateLimiter implements AutoCloseable {
      *     which the fail mode turns into decisions
      * @throws IllegalStateException when the limiter is closed
      */
-    @SuppressWarnings("FutureReturnValueIgnored") // the callback completes 'decided', with its own failure too
     public CompletionStage<Decision> checkAsync(String user, String tenant, String tool) {
         Decision d = new Decision();
         long nowNanos = clock.monotonicNanos();
-        if (!prepare(user, tenant, tool, nowNanos, nowNanos + epochOffsetNanos, d)) {
+        if (!prepare(Operation.CHECK, user, tenant, tool, null, 1, nowNanos, nowNanos + epochOffsetNanos, d)) {
             return CompletableFuture.completedFuture(d);
         }
+        return evaluateAsync(d);
+    }
+
+    /**
+     * The asynchronous form of {@link #check(Request)}, ending as {@link #checkAsync(String, String, String)}
+     * does. The request is read before this method returns, so the caller may reuse it at once.
+     *
+     * @param request the request
+     * @return a stage completed with the decision
+     * @throws IllegalStateException when the limiter is closed
+     */
+    public CompletionStage<Decision> checkAsync(Request request) {
+        requireNonNull(request, "request");
+        Decision d = new Decision();
+        long nowNanos = clock.monotonicNanos();
+        if (!prepare(Operation.CHECK, request.user(), request.tenant(), request.tool(), request, request.permits(),
+                nowNanos, nowNanos + epochOffsetNanos, d)) {
+            return CompletableFuture.completedFuture(d);
+        }
+        return evaluateAsync(d);
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // the callback completes 'decided', with its own failure too
+    private CompletionStage<Decision> evaluateAsync(Decision d) {
         CompletableFuture<Batch> pending;
         try {
             pending = backend.evaluateAsync(d.batch);
@@ -248,9 +374,15 @@ public final class RateLimiter implements AutoCloseable {
         }
     }
 
-    private boolean evaluate(String user, String tenant, String tool, long monotonicNanos, long epochNanos,
-            Decision d) {
-        if (!prepare(user, tenant, tool, monotonicNanos, epochNanos, d)) {
+    private boolean evaluate(Operation operation, Request request, long monotonicNanos, long epochNanos, Decision d) {
+        requireNonNull(request, "request");
+        return evaluate(operation, request.user(), request.tenant(), request.tool(), request, request.permits(),
+                monotonicNanos, epochNanos, d);
+    }
+
+    private boolean evaluate(Operation operation, String user, String tenant, String tool, Request request,
+            long permits, long monotonicNanos, long epochNanos, Decision d) {
+        if (!prepare(operation, user, tenant, tool, request, permits, monotonicNanos, epochNanos, d)) {
             return d.allowed();
         }
         try {
@@ -264,35 +396,19 @@ public final class RateLimiter implements AutoCloseable {
     }
 
     /** Normalises the identities and fills the batch; returns false when nothing needs evaluating. */
-    private boolean prepare(String user, String tenant, String tool, long monotonicNanos, long epochNanos,
-            Decision d) {
+    private boolean prepare(Operation operation, String user, String tenant, String tool, Request request,
+            long permits, long monotonicNanos, long epochNanos, Decision d) {
         if (closed) {
             throw new IllegalStateException("limiter is closed");
         }
         String t = normaliseTenant(tenant);
-        Batch batch = d.batch.reset(t, monotonicNanos, epochNanos);
-        if (disabled) {
+        d.batch.begin(operation, permits, allOrNothing, t, monotonicNanos, epochNanos);
+        if (disabled && operation != Operation.RESET) {
             d.setUnlimited();
             return false;
         }
-        if (config.byUser() != null) {
-            batch.add(Dimension.USER, normaliseUser(user), config.byUser());
-        }
-        if (t != null && config.byTenant() != null) {
-            batch.add(Dimension.TENANT, t, config.byTenant());
-        }
-        if (tool != null && !toolRates.isEmpty()) {
-            String name = tool;
-            Rate rate = toolRates.get(name);
-            if (rate == null) {
-                name = Whitespace.strip(tool).toLowerCase(Locale.ROOT);
-                rate = name.equals(tool) ? null : toolRates.get(name);
-            }
-            if (rate != null) {
-                batch.add(Dimension.TOOL, name, rate);
-            }
-        }
-        if (batch.size() == 0) {
+        plan.fill(d, user, t, tool, request);
+        if (d.batch.size() == 0) {
             d.setUnlimited();
             return false;
         }

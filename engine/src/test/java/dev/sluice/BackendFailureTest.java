@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ class BackendFailureTest {
         try (RateLimiter limiter = limiter(FailMode.OPEN, ScriptedBackend.throwing(new BackendException("down")))) {
             Decision d = limiter.check("alice", "acme", "search");
             assertTrue(d.allowed());
-            assertEquals(Decision.Status.FAILED_OPEN, d.status());
+            assertEquals(Outcome.FAILED_OPEN, d.status());
             assertEquals(200, d.httpStatus());
         }
     }
@@ -56,7 +57,7 @@ class BackendFailureTest {
         try (RateLimiter limiter = limiter(FailMode.CLOSED, ScriptedBackend.throwing(new BackendException("down")))) {
             Decision d = limiter.check("alice", "acme", "search");
             assertFalse(d.allowed());
-            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertEquals(Outcome.FAILED_CLOSED, d.status());
             assertEquals(503, d.httpStatus());
             assertEquals("BACKEND_UNAVAILABLE", d.errorCode());
             assertEquals(1, d.retryAfterSeconds());
@@ -77,7 +78,7 @@ class BackendFailureTest {
     @Test
     void anyRuntimeExceptionFromTheBackendAppliesTheFailMode() {
         try (RateLimiter limiter = limiter(FailMode.CLOSED, ScriptedBackend.throwing(new IllegalStateException("x")))) {
-            assertEquals(Decision.Status.FAILED_CLOSED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.FAILED_CLOSED, limiter.check("alice", null, null).status());
         }
     }
 
@@ -85,7 +86,7 @@ class BackendFailureTest {
     void dimensionMarkedUnavailableFailsOpen() {
         try (RateLimiter limiter = limiter(FailMode.OPEN, new ScriptedBackend(BackendFailureTest::toolUnavailable))) {
             Decision d = limiter.check("alice", null, "search");
-            assertEquals(Decision.Status.FAILED_OPEN, d.status());
+            assertEquals(Outcome.FAILED_OPEN, d.status());
             assertEquals(Map.of(), d.headers());
             assertEquals(1, limiter.stats().failedOpen());
         }
@@ -95,7 +96,7 @@ class BackendFailureTest {
     void dimensionMarkedUnavailableFailsClosed() {
         try (RateLimiter limiter = limiter(FailMode.CLOSED, new ScriptedBackend(BackendFailureTest::toolUnavailable))) {
             Decision d = limiter.check("alice", null, "search");
-            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertEquals(Outcome.FAILED_CLOSED, d.status());
             assertEquals(503, d.httpStatus());
             assertEquals(1, limiter.stats().failedClosed());
         }
@@ -108,7 +109,7 @@ class BackendFailureTest {
             batch.unavailable(1);
         });
         try (RateLimiter limiter = limiter(FailMode.OPEN, backend)) {
-            assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, "search").status());
+            assertEquals(Outcome.FAILED_OPEN, limiter.check("alice", null, "search").status());
         }
     }
 
@@ -123,7 +124,7 @@ class BackendFailureTest {
         };
         try (RateLimiter limiter = limiter(FailMode.CLOSED, backend)) {
             Decision d = limiter.checkAsync("alice", null, null).toCompletableFuture().join();
-            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertEquals(Outcome.FAILED_CLOSED, d.status());
         }
     }
 
@@ -132,7 +133,7 @@ class BackendFailureTest {
         ScriptedBackend backend = ScriptedBackend.throwing(new BackendException("down"));
         LimiterConfig config = LimiterConfig.builder().byTenant("1/m").failMode(FailMode.CLOSED).build();
         try (RateLimiter limiter = RateLimiter.create(config, new ManualClock(T0), backend)) {
-            assertEquals(Decision.Status.UNLIMITED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.UNLIMITED, limiter.check("alice", null, null).status());
             assertEquals(0, limiter.stats().backendFailures());
         }
     }

@@ -3,6 +3,7 @@ package dev.sluice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.spi.Outcome;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -87,10 +88,10 @@ class ClockTest {
             Decision first = limiter.check("alice", null, null);
             Decision explicit = limiter.check("alice", null, null, System.currentTimeMillis() * 1_000_000L);
             Decision third = limiter.check("alice", null, null);
-            assertEquals(List.of(Decision.Status.ALLOWED, Decision.Status.ALLOWED, Decision.Status.ALLOWED),
+            assertEquals(List.of(Outcome.ALLOWED, Outcome.ALLOWED, Outcome.ALLOWED),
                     List.of(first.status(), explicit.status(), third.status()));
             assertEquals(List.of(2L, 1L, 0L), List.of(first.remaining(), explicit.remaining(), third.remaining()));
-            assertEquals(Decision.Status.BLOCKED,
+            assertEquals(Outcome.BLOCKED,
                     limiter.check("alice", null, null, System.currentTimeMillis() * 1_000_000L).status());
         }
     }

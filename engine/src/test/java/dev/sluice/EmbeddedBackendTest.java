@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.spi.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ class EmbeddedBackendTest {
         LimiterConfig config = LimiterConfig.fromMap(Map.of("by_user", "5/m", "memory_max_key_bytes", 16));
         try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
             Decision d = limiter.check("a-user-name-far-too-long-for-sixteen-bytes", null, null);
-            assertEquals(Decision.Status.ALLOWED, d.status());
+            assertEquals(Outcome.ALLOWED, d.status());
             assertEquals(4, d.remaining());
             assertEquals(0, limiter.stats().backendFailures());
         }
@@ -162,7 +163,7 @@ class EmbeddedBackendTest {
             for (int round = 0; round < 3; round++) {
                 for (int u = 0; u < 10_000; u++) {
                     Decision d = limiter.check("round" + round + "-user" + u, null, null);
-                    assertEquals(Decision.Status.ALLOWED, d.status(), "round " + round + " user " + u);
+                    assertEquals(Outcome.ALLOWED, d.status(), "round " + round + " user " + u);
                     assertEquals("59", d.headers().get("X-RateLimit-Remaining"), "round " + round + " user " + u);
                 }
                 clock.advance(Duration.ofMillis(62_000)); // past the window and the reclaim grace: every ring may be reused

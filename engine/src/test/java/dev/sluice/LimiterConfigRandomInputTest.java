@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.internal.MemoryOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -76,6 +78,8 @@ class LimiterConfigRandomInputTest {
             if (config.backend().equals("memory") && config.options(MemoryOptions.class).maxKeys() <= 4_096) {
                 try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
                     limiter.check("alice", "acme", "search");
+                    limiter.check(new Request().user("alice").tenant("acme").tool("search").attribute("api_key", "k")
+                            .attribute("route", "/r").permits(1 + random.nextInt(3)));
                     created++;
                 } catch (RuntimeException | Error e) {
                     throw failure(seed, round, settings, "create of an accepted configuration", e);
@@ -129,8 +133,45 @@ class LimiterConfigRandomInputTest {
             case "memory_max_key_bytes" -> random.nextInt(-100, 100_000);
             case "memory_budget_bytes" -> 1L + random.nextLong(64L << 20);
             case "redis_connect_timeout_ms", "redis_command_timeout_ms" -> 1 + random.nextLong(86_400_001L);
+            case "limits" -> random.nextInt(4) == 0 ? randomValue(random) : plausibleLimits(random, rates);
             default -> random.nextBoolean();
         };
+    }
+
+    /** A list of limits, each mostly of the right shape, with a wrong name, key, rate or override here and there. */
+    private static List<Object> plausibleLimits(SplittableRandom random, String[] rates) {
+        Object[] names = {"api", "per_key", "l1", "API", "user", "", 42, null};
+        Object[] keys = {"user", "tenant", "api_key", "route", List.of("tenant", "api_key"), List.of("user", "route"),
+            List.of(), List.of("a", "a"), "Bad-Name", 7};
+        List<Object> limits = new ArrayList<>();
+        for (int n = random.nextInt(4); n > 0; n--) {
+            if (random.nextInt(10) == 0) {
+                limits.add(randomMap(random));
+                continue;
+            }
+            Map<Object, Object> limit = new LinkedHashMap<>();
+            limit.put("name", names[random.nextInt(random.nextInt(8) == 0 ? names.length : 3)]);
+            Object key = keys[random.nextInt(random.nextInt(8) == 0 ? keys.length : 6)];
+            limit.put("key", key);
+            if (random.nextInt(4) > 0) {
+                limit.put("rates", random.nextBoolean() ? rates[random.nextInt(rates.length)]
+                        : List.of(rates[random.nextInt(rates.length)], rates[random.nextInt(rates.length)]));
+            }
+            if (random.nextInt(3) == 0) {
+                String attribute = key instanceof String k ? k : key instanceof List<?> l && !l.isEmpty()
+                        ? String.valueOf(l.get(0)) : "tenant";
+                Map<Object, Object> override = new LinkedHashMap<>();
+                override.put(random.nextInt(8) == 0 ? "plan" : attribute,
+                        random.nextInt(8) == 0 ? randomValue(random) : STRINGS[random.nextInt(STRINGS.length)]);
+                override.put("rates", random.nextInt(8) == 0 ? randomValue(random) : rates[random.nextInt(rates.length)]);
+                limit.put("overrides", List.of(override));
+            }
+            if (random.nextInt(10) == 0) {
+                limit.put(random.nextBoolean() ? "rate" : random.nextInt(5), randomValue(random));
+            }
+            limits.add(limit);
+        }
+        return limits;
     }
 
     private static Map<Object, Object> randomMap(SplittableRandom random) {

@@ -31,7 +31,7 @@ class LimiterConfigTest {
         return List.of(String.valueOf(c.byUser()), String.valueOf(c.byTenant()), c.byTool().toString(),
                 c.algorithm().toString(), c.backend(), c.failMode().toString(), c.mode().toString(),
                 Long.toString(c.maxCount()), Long.toString(memory.maxKeys()), Long.toString(memory.budgetBytes()),
-                c.unknownKeys().toString()).toString();
+                c.unknownKeys().toString(), c.limits().toString(), Boolean.toString(c.allOrNothing())).toString();
     }
 
     @Test
@@ -41,6 +41,9 @@ class LimiterConfigTest {
         settings.put("by_user", "60/m");
         settings.put("by_tenant", "600/m");
         settings.put("by_tool", Map.of("search", "10/s"));
+        settings.put("limits", List.of(Map.of("name", "api", "key", List.of("tenant", "api_key"),
+                "rates", List.of("10/s", "1000/h"), "overrides", List.of(Map.of("tenant", "acme", "rates", "100/s")))));
+        settings.put("all_or_nothing", true);
         settings.put("algorithm", "token_bucket");
         settings.put("backend", "memory");
         settings.put("fail_mode", "local");
@@ -53,7 +56,8 @@ class LimiterConfigTest {
         assertEquals(Set.copyOf(LimiterConfig.knownKeys()), settings.keySet(), "every known key is exercised");
 
         LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
-                .algorithm(Algorithm.TOKEN_BUCKET).backend("memory").failMode(FailMode.LOCAL).redisFallback(true)
+                .limit(Limit.named("api").key("tenant", "api_key").rates("10/s", "1000/h").override("tenant", "acme", "100/s"))
+                .allOrNothing(true).algorithm(Algorithm.TOKEN_BUCKET).backend("memory").failMode(FailMode.LOCAL).redisFallback(true)
                 .mode(Mode.PERMISSIVE).maxCount(5_000).memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
                 .memoryMaxKeys(1_234).build();
         assertEquals(describe(built), describe(LimiterConfig.fromMap(settings)));
@@ -63,7 +67,7 @@ class LimiterConfigTest {
     void defaultsMatchTheSpecification() {
         LimiterConfig c = LimiterConfig.builder().build();
         assertEquals(List.of("null", "null", "{}", "FIXED_WINDOW", "memory", "LOCAL", "ENFORCE", "1000000",
-                "1000000", "0", "[]").toString(), describe(c));
+                "1000000", "0", "[]", "[]", "false").toString(), describe(c));
     }
 
     @Test

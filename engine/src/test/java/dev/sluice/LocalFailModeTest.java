@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,9 +150,9 @@ class LocalFailModeTest {
     void embeddedBackendHasNothingToFallBackToAndRefusesANewKeyItCannotHold() {
         LimiterConfig config = fiveAMinute().memoryMaxKeys(1).build();
         try (RateLimiter limiter = RateLimiter.create(config, new ManualClock(T0))) {
-            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.ALLOWED, limiter.check("alice", null, null).status());
             Decision full = limiter.check("bob", null, null);
-            assertEquals(Decision.Status.BLOCKED, full.status());
+            assertEquals(Outcome.BLOCKED, full.status());
             assertEquals(List.of(0L, 0L), List.of(limiter.stats().failedOpen(), limiter.stats().decidedLocally()));
         }
     }

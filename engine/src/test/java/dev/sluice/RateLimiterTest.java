@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.spi.Outcome;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -154,7 +155,7 @@ class RateLimiterTest {
         LimiterConfig config = allDimensions().mode(Mode.DISABLED).build();
         try (RateLimiter limiter = RateLimiter.create(config, new ManualClock(T0), backend)) {
             for (int i = 0; i < 10; i++) {
-                assertEquals(Decision.Status.UNLIMITED, limiter.check("alice", "acme", "search").status());
+                assertEquals(Outcome.UNLIMITED, limiter.check("alice", "acme", "search").status());
             }
         }
         assertEquals(List.of(), backend.requests);

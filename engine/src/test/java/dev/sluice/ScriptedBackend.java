@@ -40,7 +40,10 @@ class ScriptedBackend implements Backend {
     public void evaluate(Batch batch) {
         StringBuilder request = new StringBuilder("tenant=" + batch.tenant());
         for (int i = 0; i < batch.size(); i++) {
-            request.append(' ').append(batch.dimension(i).key()).append(':').append(batch.value(i));
+            request.append(' ').append(batch.keySpace(i));
+            for (int j = 0; j < batch.partCount(i); j++) {
+                request.append(j == 0 ? ':' : '|').append(batch.part(i, j));
+            }
         }
         requests.add(request.toString());
         script.accept(batch);

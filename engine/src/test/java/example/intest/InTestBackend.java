@@ -3,7 +3,6 @@ package example.intest;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
-import dev.sluice.spi.Limit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,9 +31,15 @@ final class InTestBackend implements Backend {
             throw new BackendException("in-test backend is down (in_test_down)");
         }
         long now = batch.monotonicNanos();
+        long permits = batch.permits();
         for (int i = 0; i < batch.size(); i++) {
-            Limit limit = batch.rate(i);
-            String key = batch.dimension(i).key() + ":" + batch.value(i) + ":" + limit.windowSeconds();
+            long count = batch.count(i);
+            long windowNanos = batch.windowNanos(i);
+            StringBuilder name = new StringBuilder(batch.keySpace(i));
+            for (int j = 0; j < batch.partCount(i); j++) {
+                name.append(':').append(batch.part(i, j).length()).append(':').append(batch.part(i, j));
+            }
+            String key = name.append(':').append(batch.windowSeconds(i)).toString();
             long[] window = windows.get(key);
             if (window == null) {
                 if (windows.size() >= options.maxKeys()) {
@@ -44,14 +49,16 @@ final class InTestBackend implements Backend {
                 window = windows.computeIfAbsent(key, k -> new long[] {now, 0});
             }
             synchronized (window) {
-                if (now - window[0] >= limit.windowNanos()) {
+                if (now - window[0] >= windowNanos) {
                     window[0] = now;
                     window[1] = 0;
                 }
-                long resetAfter = window[0] + limit.windowNanos() - now;
-                if (window[1] < limit.count()) {
-                    window[1]++;
-                    batch.allow(i, limit.count() - window[1], resetAfter);
+                long resetAfter = window[0] + windowNanos - now;
+                if (permits > count) {
+                    batch.block(i, windowNanos, windowNanos);
+                } else if (window[1] + permits <= count) {
+                    window[1] += permits;
+                    batch.allow(i, count - window[1], resetAfter);
                 } else {
                     batch.block(i, resetAfter, resetAfter);
                 }

@@ -13,6 +13,7 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
+import dev.sluice.spi.Outcome;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ class ThirdPartyBackendTest {
             assertEquals(List.of(true, true, false), List.of(limiter.check("alice", null, null).allowed(),
                     limiter.check("alice", null, null).allowed(), limiter.check("alice", null, null).allowed()));
             Decision bob = limiter.check("bob", null, null);
-            assertEquals(List.of(Decision.Status.ALLOWED, Dimension.USER, 1L, 1_060L),
+            assertEquals(List.of(Outcome.ALLOWED, Dimension.USER, 1L, 1_060L),
                     List.of(bob.status(), bob.reportedDimension(), bob.remaining(), bob.resetEpochSeconds()));
             assertEquals(Map.of("keys", 2L), limiter.stats().backend());
             assertEquals(0, limiter.stats().backendFailures());
@@ -122,7 +123,7 @@ class ThirdPartyBackendTest {
                 "fail_mode", "closed"));
         try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
             Decision d = limiter.check("alice", null, null);
-            assertEquals(List.of(Decision.Status.FAILED_CLOSED, 503), List.of(d.status(), d.httpStatus()));
+            assertEquals(List.of(Outcome.FAILED_CLOSED, 503), List.of(d.status(), d.httpStatus()));
             assertEquals(1, limiter.stats().failedClosed());
         }
     }
@@ -142,8 +143,8 @@ class ThirdPartyBackendTest {
         LimiterConfig config = fromMap(Map.of("backend", "in-test", "by_user", "5/m", "in_test_max_keys", 1,
                 "fail_mode", "open"));
         try (RateLimiter limiter = RateLimiter.create(config, ManualClock.atEpochSeconds(1_000))) {
-            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
-            assertEquals(Decision.Status.FAILED_OPEN, limiter.check("bob", null, null).status());
+            assertEquals(Outcome.ALLOWED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.FAILED_OPEN, limiter.check("bob", null, null).status());
             assertEquals(1, limiter.stats().failedOpen());
         }
     }

@@ -4,22 +4,33 @@ import dev.sluice.spi.Backend;
 import dev.sluice.spi.BackendContext;
 import dev.sluice.spi.Batch;
 import dev.sluice.spi.ConfiguredLimit;
-import dev.sluice.spi.KeySpace;
-import dev.sluice.spi.Limit;
+import dev.sluice.spi.Operation;
 import dev.sluice.store.AcquireResult;
 import dev.sluice.store.AcquireStatus;
 import dev.sluice.store.Fingerprint;
 import dev.sluice.store.KeyedStore;
 import dev.sluice.store.StoreBatch;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The embedded backend: every dimension's state lives in one off-heap {@link KeyedStore}. A dimension's key
- * is the fingerprint of its normalised value under a seed that names the dimension and the window (the
- * Redis key {@code <dimension>:<value>:<windowSeconds>} without its prefix, as a namespace and a value), so
- * an identity of any length costs the same memory and is hashed once, straight from its {@code String}.
+ * The embedded backend: every limit's state lives in one off-heap {@link KeyedStore}. An entry's key is the
+ * fingerprint of its parts under a seed that names the key space and the window (the Redis key
+ * {@code <keySpace>:<value>:<windowSeconds>} without its prefix, as a namespace and a value), so an identity of
+ * any length costs the same memory and is hashed once, straight from its {@code String}. A composite key's parts
+ * are hashed one after another, each part's 128-bit fingerprint the seed of the next
+ * ({@link Fingerprint#of(long, long, String, long[], int)}): no joined string is built, and no choice of values
+ * can make two different keys share their parts' hash input.
+ *
+ * <p>The presets' seeds are the ones this backend has always used, so their keys are unchanged; a custom
+ * limit's key space is named by a fingerprint of its name. Seeds of the configuration's key spaces and windows
+ * are computed once, here; a key space this backend was not configured with has its seed computed per entry.
+ *
+ * <p>An entry that costs more than its count ({@link Batch#permits()} above {@link Batch#count(int)}) never
+ * reaches the store: it blocks for its window, as the SPI says.
  *
  * <p>A new key that finds the table at {@code memory_max_keys} live keys, once expired keys around it have
  * been reclaimed, is refused: the dimension blocks with {@code Retry-After} of {@link #TABLE_FULL_RETRY_NANOS}
@@ -36,14 +47,30 @@ public final class MemoryBackend implements Backend {
     private static final System.Logger LOG = System.getLogger(MemoryBackend.class.getName());
     private static final long FULL_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** The seed under which a custom limit's name is hashed into its key space's namespace. */
+    private static final long KEY_SPACE_NAMES = 0x4B45_5953_5041_4345L;
+    /** The presets' key spaces, in the order their seeds have always been numbered by. */
+    private static final List<String> PRESETS = List.of("user", "tenant", "tool");
+
     private final KeyedStore store;
     private final Fingerprint fingerprint;
-    private final Limit[] seededRates = new Limit[Batch.MAX_DIMENSIONS];
-    private final long[] seeds = new long[Batch.MAX_DIMENSIONS];
+    /** The configuration's key spaces and windows, and the seed of each pair; presets first. */
+    private final String[] seedSpaces;
+    private final long[] seedWindows;
+    private final long[] seeds;
     private final AtomicLong nextFullLog = new AtomicLong(Long.MIN_VALUE);
 
+    /** A caller's scratch space, attached to its batch. */
+    private static final class Scratch {
+        final StoreBatch requests = new StoreBatch();
+        /** The store request of each entry; -1 for an entry that costs more than its count. */
+        int[] index = new int[4];
+        final long[] lo = new long[1];
+    }
+
     /**
-     * Builds the embedded backend's store.
+     * Builds the embedded backend's store, and the seeds of the configured key spaces.
      *
      * @param options table size and budget
      * @param context the algorithm and the configured limits
@@ -66,27 +93,70 @@ public final class MemoryBackend implements Backend {
                     + e.getMessage(), e);
         }
         this.fingerprint = store.fingerprint();
-        // The first limit of each dimension keeps its seed: the one limit of the user and tenant dimensions,
-        // one of the tools'. seed() checks the limit's identity, so any other computes its own.
+        List<String> spaces = new ArrayList<>();
+        List<Long> windows = new ArrayList<>();
         for (ConfiguredLimit limit : context.limits()) {
-            if (seededRates[limit.dimension().ordinal()] == null) {
-                keepSeed(limit.dimension(), limit.limit());
+            boolean known = false;
+            for (int k = 0; k < spaces.size(); k++) {
+                known |= spaces.get(k).equals(limit.keySpace()) && windows.get(k) == limit.limit().windowSeconds();
             }
+            if (!known) {
+                spaces.add(limit.keySpace());
+                windows.add(limit.limit().windowSeconds());
+            }
+        }
+        this.seedSpaces = spaces.toArray(new String[0]);
+        this.seedWindows = new long[seedSpaces.length];
+        this.seeds = new long[seedSpaces.length];
+        for (int k = 0; k < seedSpaces.length; k++) {
+            seedWindows[k] = windows.get(k);
+            seeds[k] = computeSeed(seedSpaces[k], seedWindows[k]);
         }
     }
 
     @Override
     public void evaluate(Batch batch) {
-        StoreBatch requests = batch.attachment() instanceof StoreBatch s ? s : attach(batch);
-        requests.clear();
+        if (batch.operation() != Operation.CHECK || batch.allOrNothing()) {
+            throw new UnsupportedOperationException("the embedded store answers " + batch.operation()
+                    + (batch.allOrNothing() ? " (all or nothing)" : "") + " once the store's own operations exist");
+        }
+        Scratch scratch = batch.attachment() instanceof Scratch s ? s : attach(batch);
+        StoreBatch requests = scratch.requests.clear();
         int size = batch.size();
+        if (scratch.index.length < size) {
+            scratch.index = new int[Math.max(size, 2 * scratch.index.length)];
+        }
+        int[] index = scratch.index;
+        long permits = batch.permits();
         for (int i = 0; i < size; i++) {
-            Limit rate = batch.rate(i);
-            requests.add(fingerprint, seed(batch.dimension(i), rate), batch.value(i), 1, rate.count(), rate.windowNanos());
+            long count = batch.count(i);
+            long windowSeconds = batch.windowSeconds(i);
+            if (permits > count) {
+                index[i] = -1;
+                continue;
+            }
+            long seed = seed(batch.keySpace(i), windowSeconds);
+            long windowNanos = windowSeconds * NANOS_PER_SECOND;
+            int parts = batch.partCount(i);
+            if (parts == 1) {
+                index[i] = requests.add(fingerprint, seed, batch.part(i, 0), permits, count, windowNanos);
+            } else {
+                long[] lo = scratch.lo;
+                long hi = fingerprint.of(seed, batch.part(i, 0), lo, 0);
+                for (int j = 1; j < parts; j++) {
+                    hi = fingerprint.of(hi, lo[0], batch.part(i, j), lo, 0);
+                }
+                index[i] = requests.add(hi, lo[0], permits, count, windowNanos);
+            }
         }
         store.acquire(requests, batch.monotonicNanos());
         for (int i = 0; i < size; i++) {
-            AcquireResult result = requests.result(i);
+            if (index[i] < 0) {
+                long windowNanos = batch.windowNanos(i);
+                batch.block(i, windowNanos, windowNanos);
+                continue;
+            }
+            AcquireResult result = requests.result(index[i]);
             AcquireStatus status = result.status();
             if (status == AcquireStatus.ALLOWED) {
                 batch.allow(i, result.remaining(), result.resetAfterNanos());
@@ -99,24 +169,29 @@ public final class MemoryBackend implements Backend {
         }
     }
 
-    /** The seed of a dimension's keys: kept for the first configured limit of each dimension, else computed. */
-    @SuppressWarnings("ReferenceEquality") // a cache of the configured instance: identity is meant
-    private long seed(KeySpace dimension, Limit rate) {
-        int d = dimension.ordinal();
-        if (seededRates[d] == rate) {
-            return seeds[d];
+    /** The seed of a key space's keys at one window: kept for the configuration's, computed for any other. */
+    private long seed(String keySpace, long windowSeconds) {
+        // The engine names entries with the configuration's own strings, which String.equals matches at once.
+        for (int k = 0; k < seedSpaces.length; k++) {
+            if (seedWindows[k] == windowSeconds && seedSpaces[k].equals(keySpace)) {
+                return seeds[k];
+            }
         }
-        return fingerprint.seed(namespace(dimension, rate));
+        return computeSeed(keySpace, windowSeconds);
     }
 
-    private void keepSeed(KeySpace dimension, Limit rate) {
-        seeds[dimension.ordinal()] = fingerprint.seed(namespace(dimension, rate));
-        seededRates[dimension.ordinal()] = rate;
-    }
-
-    /** The namespace {@code <dimension>:…:<windowSeconds>} as a number. */
-    private static long namespace(KeySpace dimension, Limit rate) {
-        return ((long) (dimension.ordinal() + 1) << 48) ^ rate.windowSeconds();
+    /**
+     * A preset's namespace is {@code <dimension>:…:<windowSeconds>} as a number, as it always was; a custom
+     * limit's is a fingerprint of its name with the window folded in.
+     */
+    private long computeSeed(String keySpace, long windowSeconds) {
+        int preset = PRESETS.indexOf(keySpace);
+        if (preset >= 0) {
+            return fingerprint.seed(((long) (preset + 1) << 48) ^ windowSeconds);
+        }
+        long[] lo = new long[1];
+        long hi = fingerprint.of(KEY_SPACE_NAMES, keySpace, lo, 0);
+        return fingerprint.seed(hi ^ Long.rotateLeft(lo[0], 32) ^ windowSeconds);
     }
 
     private void tableFull(long now) {
@@ -173,8 +248,8 @@ public final class MemoryBackend implements Backend {
         return bytes;
     }
 
-    private static StoreBatch attach(Batch batch) {
-        StoreBatch s = new StoreBatch();
+    private static Scratch attach(Batch batch) {
+        Scratch s = new Scratch();
         batch.attach(s);
         return s;
     }

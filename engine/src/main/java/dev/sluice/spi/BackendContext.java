@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param algorithm the algorithm's configuration name: {@code fixed_window}, {@code sliding_window} or
  *     {@code token_bucket} (those of {@code dev.sluice.Algorithm}); a backend that does not run the one given
  *     reports it as a problem when the configuration is read
- * @param limits every configured limit, in configuration order: {@code by_user}, {@code by_tenant}, then each
- *     of {@code by_tool}; unmodifiable
+ * @param limits every configured rate, in configuration order: {@code by_user}, {@code by_tenant}, each of
+ *     {@code by_tool}, then each rate of each custom limit of {@code limits}, its overrides' rates included;
+ *     unmodifiable
  * @param role what this backend is to the configuration
  */
 public record BackendContext(String backend, String algorithm, List<ConfiguredLimit> limits, BackendRole role) {

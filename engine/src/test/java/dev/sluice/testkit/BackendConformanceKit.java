@@ -4,17 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.Algorithm;
 import dev.sluice.Clock;
 import dev.sluice.Decision;
 import dev.sluice.Dimension;
 import dev.sluice.FailMode;
+import dev.sluice.Limit;
 import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.Mode;
 import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
+import dev.sluice.Request;
+import dev.sluice.spi.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +47,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and tool name carries a suffix unique to the scenario, so that a backend whose state outlives one limiter
  * (Redis) sees each scenario start from nothing.
  *
- * <p>Last comes a randomized comparison with {@link ModelBackend}: seeded sequences of requests go to the
+ * <p>The scenarios of custom limits ("limits as data") follow: keys of caller-set attributes, composite keys,
+ * several rates, overrides, permits, all-or-nothing, peek and reset. A backend that does not answer some of
+ * these yet says so with {@link #supports(Feature)}, and their scenarios are skipped for it.
+ *
+ * <p>Last come randomized comparisons with {@link ModelBackend}: seeded sequences of requests go to the
  * backend under test and to the model, and every decision must be the same. A failure prints its seed; replay
  * it with {@code -Dsluice.seed=<seed>}; run more seeds with {@code -Dsluice.conformance.seeds=<count>}.
  */
@@ -66,6 +74,28 @@ public abstract class BackendConformanceKit {
      * @return a limiter the kit closes after the scenario
      */
     protected abstract RateLimiter newLimiter(LimiterConfig config, Clock clock);
+
+    /** What a backend may not answer yet; {@link #supports(Feature)} says which it does. */
+    protected enum Feature {
+        /** Requests of more than one permit. */
+        PERMITS,
+        /** Keys of more than one part. */
+        COMPOSITE_KEYS,
+        /** {@link RateLimiter#peek(Request, Decision)}. */
+        PEEK,
+        /** {@link RateLimiter#reset(Request)}. */
+        RESET,
+        /** {@code all_or_nothing}. */
+        ALL_OR_NOTHING
+    }
+
+    /**
+     * @param feature a feature of the SPI
+     * @return true when the backend under test answers it; true for every feature unless overridden
+     */
+    protected boolean supports(Feature feature) {
+        return true;
+    }
 
     /**
      * The Unix time, in seconds, that scenario time 0 maps to. Backends whose stored state expires in real time
@@ -139,7 +169,7 @@ public abstract class BackendConformanceKit {
             for (String name : new String[] {"alice", "bob", "carol"}) {
                 for (String tenant : new String[] {null, "", " "}) {
                     Decision d = s.at(0, user(name), tenant, null);
-                    assertEquals(Decision.Status.UNLIMITED, d.status(), name + " tenant=" + tenant);
+                    assertEquals(Outcome.UNLIMITED, d.status(), name + " tenant=" + tenant);
                 }
             }
         }
@@ -197,7 +227,7 @@ public abstract class BackendConformanceKit {
             for (int i = 0; i < 3; i++) {
                 Decision d = s.at(0, user("alice"), null, tool("fetch"));
                 assertTrue(d.allowed());
-                assertEquals(Decision.Status.UNLIMITED, d.status());
+                assertEquals(Outcome.UNLIMITED, d.status());
                 assertFalse(d.limited());
                 assertEquals(0, d.dimensionCount());
                 assertNull(d.reportedDimension());
@@ -314,7 +344,7 @@ public abstract class BackendConformanceKit {
         try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
             s.at(0, user("alice"), null, null);
             Decision d = s.at(0, user("alice"), null, null);
-            assertEquals(Decision.Status.BLOCKED, d.status());
+            assertEquals(Outcome.BLOCKED, d.status());
             assertEquals(429, d.httpStatus());
             assertEquals("RATE_LIMIT", d.errorCode());
             assertEquals("Rate limit exceeded", d.reason());
@@ -326,7 +356,7 @@ public abstract class BackendConformanceKit {
     void allowedRequestMapsTo200WithoutErrorCode(Algorithm algorithm) {
         try (Scenario s = scenario(config(algorithm).byUser("1/m"))) {
             Decision d = s.at(0, user("alice"), null, null);
-            assertEquals(Decision.Status.ALLOWED, d.status());
+            assertEquals(Outcome.ALLOWED, d.status());
             assertEquals(200, d.httpStatus());
             assertNull(d.errorCode());
             assertNull(d.reason());
@@ -758,7 +788,7 @@ public abstract class BackendConformanceKit {
         try (Scenario s = scenario(config(algorithm).mode(Mode.DISABLED).byUser("1/m").byTenant("1/m"))) {
             for (int i = 0; i < 10; i++) {
                 Decision d = s.at(0, user("alice"), tenant("acme"), null);
-                assertEquals(Decision.Status.UNLIMITED, d.status());
+                assertEquals(Outcome.UNLIMITED, d.status());
                 assertEquals(Map.of(), d.headers());
                 assertEquals(Map.of("limited", false), d.metadata());
             }
@@ -794,6 +824,251 @@ public abstract class BackendConformanceKit {
                 admitted += f.get();
             }
             assertEquals(100, admitted);
+        }
+    }
+
+    // ---- Limits as data: custom limits, composite keys, several rates, overrides -----------------------------
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void customLimitKeyedByACallerSetAttributeCountsEachValueApart(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).limit(Limit.named("per_key").key("api_key").rates("1/m")))) {
+            Request r = new Request();
+            assertTrue(s.at(0, r.clear().user(user("alice")).attribute("api_key", value("k1"))).allowed());
+            Decision d = s.at(0, r.clear().user(user("bob")).attribute("api_key", " " + value("k1") + " "));
+            assertFalse(d.allowed(), "the value is trimmed, and users share the key's bucket");
+            assertEquals("per_key", d.reportedLimit());
+            assertNull(d.reportedDimension());
+            assertTrue(s.at(0, r.clear().attribute("api_key", value("k2"))).allowed());
+            assertEquals(Outcome.UNLIMITED, s.at(0, r.clear().user(user("alice"))).status(), "no api_key, no limit");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void compositeKeyCountsEachCombinationApart(Algorithm algorithm) {
+        assumeTrue(supports(Feature.COMPOSITE_KEYS));
+        try (Scenario s = scenario(config(algorithm).limit(Limit.named("api").key("tenant", "api_key").rates("1/m")))) {
+            Request r = new Request();
+            assertTrue(s.at(0, r.clear().tenant(tenant("acme")).attribute("api_key", value("k1"))).allowed());
+            assertFalse(s.at(0, r).allowed());
+            assertTrue(s.at(0, r.clear().tenant(tenant("acme")).attribute("api_key", value("k2"))).allowed());
+            assertTrue(s.at(0, r.clear().tenant(tenant("globex")).attribute("api_key", value("k1"))).allowed());
+            assertEquals(Outcome.UNLIMITED, s.at(0, r.clear().attribute("api_key", value("k1"))).status(),
+                    "no tenant, no limit");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void compositeKeyPartsAreNeverJoined(Algorithm algorithm) {
+        assumeTrue(supports(Feature.COMPOSITE_KEYS));
+        try (Scenario s = scenario(config(algorithm).limit(Limit.named("api").key("tenant", "route").rates("1/m")))) {
+            Request r = new Request();
+            String[][] pairs = {{"a", "bc"}, {"ab", "c"}, {"a|b", "c"}, {"a", "b|c"}, {"a:b", "c"}, {"a", "b:c"},
+                {"a\\", "|c"}, {"a", "\\|c"}, {"a_b", "c"}, {"a", "route:c"}};
+            for (String[] p : pairs) {
+                // Unique to the scenario at both ends, so that the two parts side by side read the same for a pair.
+                Decision d = s.at(0, r.clear().tenant(suffix + p[0]).attribute("route", p[1] + suffix));
+                assertTrue(d.allowed(), p[0] + " + " + p[1]);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void everyRateOfALimitIsEnforcedOnAKeyOfItsOwn(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).limit(Limit.named("burst").key("user").rates("1/s", "2/m")))) {
+            Request r = new Request().user(user("alice"));
+            Decision first = s.at(0, r);
+            assertTrue(first.allowed());
+            assertEquals(List.of("burst", "burst"), List.of(first.limitName(0), first.limitName(1)));
+            assertEquals(List.of(Rate.of(1, 1), Rate.of(2, 60)), List.of(first.dimensionRate(0), first.dimensionRate(1)));
+            Decision second = s.at(0, r);
+            assertFalse(second.allowed());
+            assertEquals(1, second.limit(), "the second's rate refuses, and frees up first");
+            assertTrue(second.dimensionAllowed(1), "the minute's rate admitted, and was charged");
+            Decision third = s.at(1_000, r);
+            assertFalse(third.allowed());
+            assertEquals(2, third.limit(), "the minute's rate is spent");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void overrideGivesAValueRatesOfItsOwn(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).limit(Limit.named("per_tenant").key("tenant").rates("1/m")
+                .override("tenant", tenant("acme"), "3/m")))) {
+            Request r = new Request();
+            Decision acme = s.at(0, r.clear().tenant(" " + tenant("acme")));
+            assertEquals(List.of(3L, 2L), List.of(acme.limit(), acme.remaining()));
+            Decision globex = s.at(0, r.clear().tenant(tenant("globex")));
+            assertEquals(List.of(1L, 0L), List.of(globex.limit(), globex.remaining()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void limitWithoutRatesAppliesOnlyWhereAnOverrideMatches(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).limit(Limit.named("vip").key("user")
+                .override("user", user("a:b"), "1/m")))) {
+            Request r = new Request();
+            assertEquals(Outcome.UNLIMITED, s.at(0, r.clear().user(user("bob"))).status());
+            assertTrue(s.at(0, r.clear().user(user("a:b"))).allowed());
+            assertFalse(s.at(0, r.clear().user(user("a_b"))).allowed(), "the override's user is normalised");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void customLimitIsReportedUnderItsNameAfterThePresets(Algorithm algorithm) {
+        try (Scenario s = scenario(config(algorithm).byUser("5/m").limit(Limit.named("api").key("user").rates("1/m")))) {
+            Request r = new Request().user(user("alice"));
+            s.at(0, r);
+            Decision d = s.at(15_000, r);
+            assertEquals(List.of("user", "api"), List.of(d.limitName(0), d.limitName(1)));
+            assertHeaders(d, "X-RateLimit-Limit", "1", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(60), "Retry-After", "45");
+            // The user's bucket (12 s per token) got a token back by 15 s and is full again 12 s later; the windows
+            // hold 3 more for 45 s.
+            boolean bucket = algorithm == Algorithm.TOKEN_BUCKET;
+            assertVerbatim(ordered("limited", true, "remaining", 0L, "reset_in", 45L,
+                    "dimensions", ordered(
+                            "violated", List.of(dimension("api", 0, 45)),
+                            "allowed", List.of(dimension("user", bucket ? 4 : 3, bucket ? 12 : 45)))), d.metadata());
+            assertEquals("Rate limit exceeded for api: 1 per 60 s; retry after 45 s", d.description());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void permitsAreTakenExactlyFromEveryLimit(Algorithm algorithm) {
+        assumeTrue(supports(Feature.PERMITS));
+        try (Scenario s = scenario(config(algorithm).byUser("5/m").limit(Limit.named("api").key("user").rates("10/m")))) {
+            Request r = new Request().user(user("alice"));
+            Decision d = s.at(0, r.permits(3));
+            assertEquals(List.of(2L, 7L), List.of(d.dimensionRemaining(0), d.dimensionRemaining(1)));
+            Decision refused = s.at(0, r.permits(3));
+            assertFalse(refused.allowed(), "3 do not fit in the 2 left");
+            assertEquals(Dimension.USER, refused.reportedDimension());
+            assertEquals(List.of(0L, 4L), List.of(refused.dimensionRemaining(0), refused.dimensionRemaining(1)),
+                    "the limit that admitted the refused request was charged");
+            Decision last = s.at(0, r.permits(2));
+            assertTrue(last.allowed());
+            assertEquals(List.of(0L, 2L), List.of(last.dimensionRemaining(0), last.dimensionRemaining(1)));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void requestCostingMoreThanALimitsCountIsRefusedForAWindowAndChargesNothing(Algorithm algorithm) {
+        assumeTrue(supports(Feature.PERMITS));
+        try (Scenario s = scenario(config(algorithm).byUser("5/m"))) {
+            Request r = new Request().user(user("alice"));
+            Decision d = s.at(0, r.permits(6));
+            assertFalse(d.allowed());
+            assertHeaders(d, "X-RateLimit-Limit", "5", "X-RateLimit-Remaining", "0",
+                    "X-RateLimit-Reset", epoch(60), "Retry-After", "60");
+            assertEquals("Rate limit exceeded for user: 5 per 60 s; the request costs 6, more than the limit ever"
+                    + " admits", d.description());
+            assertEquals(4, s.at(0, r.permits(1)).remaining(), "nothing was charged");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allOrNothingRefusedRequestChargesNoLimit(Algorithm algorithm) {
+        assumeTrue(supports(Feature.ALL_OR_NOTHING));
+        try (Scenario s = scenario(config(algorithm).allOrNothing(true).byUser("1/m").byTool(tool("search"), "3/m"))) {
+            assertTrue(s.at(0, user("alice"), null, tool("search")).allowed());
+            Decision refused = s.at(1_000, user("alice"), null, tool("search"));
+            assertFalse(refused.allowed());
+            assertEquals(Dimension.USER, refused.reportedDimension());
+            Decision next = s.at(2_000, user("bob"), null, tool("search"));
+            assertTrue(next.allowed());
+            assertEquals(1, next.dimensionRemaining(1), "the refused request took nothing from the tool");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allOrNothingAdmittedRequestChargesEveryLimit(Algorithm algorithm) {
+        assumeTrue(supports(Feature.ALL_OR_NOTHING));
+        try (Scenario s = scenario(config(algorithm).allOrNothing(true).byUser("2/m").byTool(tool("search"), "3/m"))) {
+            Decision d = s.at(0, user("alice"), null, tool("search"));
+            assertEquals(List.of(1L, 2L), List.of(d.dimensionRemaining(0), d.dimensionRemaining(1)));
+            assertEquals(1, s.at(0, user("bob"), null, tool("search")).remaining());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allOrNothingRequestCostingMoreThanALimitChargesNoLimit(Algorithm algorithm) {
+        assumeTrue(supports(Feature.ALL_OR_NOTHING) && supports(Feature.PERMITS));
+        try (Scenario s = scenario(config(algorithm).allOrNothing(true).byUser("10/m")
+                .limit(Limit.named("api").key("user").rates("2/m")))) {
+            Request r = new Request().user(user("alice"));
+            assertFalse(s.at(0, r.permits(3)).allowed());
+            assertEquals(List.of(9L, 1L), remainings(s.at(0, r.permits(1))));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekAnswersAsACheckWouldAndChargesNothing(Algorithm algorithm) {
+        assumeTrue(supports(Feature.PEEK));
+        try (Scenario s = scenario(config(algorithm).byUser("3/m").limit(Limit.named("api").key("user").rates("2/m")))) {
+            Request r = new Request().user(user("alice"));
+            s.at(0, r);
+            Decision peeked = s.peekAt(10_000, r);
+            Decision checked = s.at(10_000, r);
+            assertEquals(fingerprint(checked), fingerprint(peeked));
+            Decision refusedPeek = s.peekAt(20_000, r);
+            assertFalse(refusedPeek.allowed());
+            assertEquals(fingerprint(refusedPeek), fingerprint(s.peekAt(20_000, r)), "a peek changes nothing");
+            assertEquals(fingerprint(s.at(20_000, r)), fingerprint(refusedPeek));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void peekOfANewKeyIsAFullLimitLessTheRequest(Algorithm algorithm) {
+        assumeTrue(supports(Feature.PEEK));
+        try (Scenario s = scenario(config(algorithm).byUser("3/m"))) {
+            Request r = new Request().user(user("alice"));
+            assertEquals(2, s.peekAt(0, r).remaining());
+            assertEquals(2, s.peekAt(0, r).remaining());
+            assertEquals(2, s.at(0, r).remaining());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void resetForgetsEveryKeyOfTheRequestAndNoOther(Algorithm algorithm) {
+        assumeTrue(supports(Feature.RESET));
+        try (Scenario s = scenario(config(algorithm).byUser("1/m").byTenant("5/m")
+                .limit(Limit.named("api").key("user").rates("1/s", "2/m")))) {
+            Request alice = new Request().user(user("alice")).tenant(tenant("acme"));
+            Request bob = new Request().user(user("bob")).tenant(tenant("acme"));
+            s.at(0, alice);
+            s.at(0, bob);
+            assertFalse(s.at(0, alice).allowed());
+            s.resetAt(0, alice);
+            Decision after = s.at(0, alice);
+            assertTrue(after.allowed());
+            assertEquals(List.of(0L, 4L, 0L, 1L), remainings(after), "every key of alice's starts afresh, the tenant's too");
+            assertFalse(s.at(0, bob).allowed(), "bob's keys are untouched");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void resetOfKeysNeverSeenChangesNothing(Algorithm algorithm) {
+        assumeTrue(supports(Feature.RESET));
+        try (Scenario s = scenario(config(algorithm).byUser("2/m"))) {
+            Request r = new Request().user(user("carol"));
+            s.resetAt(0, r);
+            assertEquals(1, s.at(0, r).remaining());
         }
     }
 
@@ -875,6 +1150,112 @@ public abstract class BackendConformanceKit {
         }
     }
 
+    @ParameterizedTest(name = "{0} seed={1}")
+    @MethodSource("algorithmsAndSeeds")
+    void decidesExactlyAsTheModelOnRandomLimitsAndRequests(Algorithm algorithm, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] rates = {"1/s", "2/s", "3/s", "5/s", "1/m", "2/m", "3/m", "7/m", "30/m", "2/h", "5/h"};
+        String[] attributes = {"user", "tenant", "api_key", "route"};
+        String[] users = {user("alice"), user("bob"), " " + user("alice")};
+        String[] tenants = {tenant("acme"), tenant("globex"), null, " "};
+        String[] keys = {value("k1"), value("k2"), null, ""};
+        String[] routes = {value("/a"), value("/b")};
+        LimiterConfig.Builder builder = config(algorithm);
+        StringBuilder described = new StringBuilder();
+        if (random.nextBoolean()) {
+            String r = rates[random.nextInt(rates.length)];
+            builder.byUser(r);
+            described.append(" by_user=").append(r);
+        }
+        if (random.nextBoolean() && supports(Feature.ALL_OR_NOTHING)) {
+            builder.allOrNothing(true);
+            described.append(" all_or_nothing");
+        }
+        int limits = 1 + random.nextInt(3);
+        for (int l = 0; l < limits; l++) {
+            List<String> key = new ArrayList<>();
+            int parts = supports(Feature.COMPOSITE_KEYS) ? 1 + random.nextInt(2) : 1;
+            while (key.size() < parts) {
+                String a = attributes[random.nextInt(attributes.length)];
+                if (!key.contains(a)) {
+                    key.add(a);
+                }
+            }
+            List<String> limitRates = new ArrayList<>();
+            List<Long> windows = new ArrayList<>();
+            for (int k = random.nextInt(3); k > 0; k--) {
+                String r = rates[random.nextInt(rates.length)];
+                if (!windows.contains(Rate.parse(r).windowSeconds())) {
+                    windows.add(Rate.parse(r).windowSeconds());
+                    limitRates.add(r);
+                }
+            }
+            Limit.Builder limit = Limit.named("l" + l).key(key.toArray(new String[0])).rates(limitRates.toArray(new String[0]));
+            described.append(" l").append(l).append(key).append(limitRates);
+            String first = key.get(0);
+            String overridden = switch (first) {
+                case "user" -> users[0];
+                case "tenant" -> tenants[0];
+                case "api_key" -> keys[0];
+                default -> routes[0];
+            };
+            if (limitRates.isEmpty() || random.nextBoolean()) {
+                String r = rates[random.nextInt(rates.length)];
+                limit.override(first, overridden, r);
+                described.append("{").append(first).append("=").append(overridden).append(":").append(r).append("}");
+            }
+            builder.limit(limit);
+        }
+        LimiterConfig config = builder.build();
+        ManualClock modelClock = ManualClock.atEpochSeconds(baseEpochSeconds());
+        try (Scenario s = scenario(config);
+                RateLimiter model = RateLimiter.create(config, modelClock, new ModelBackend(algorithm))) {
+            long t = 0;
+            Request request = new Request();
+            Decision reused = new Decision();
+            Decision modelDecision = new Decision();
+            for (int step = 0; step < RANDOM_STEPS; step++) {
+                t += randomStepMillis(random);
+                request.clear().user(users[random.nextInt(users.length)]).tenant(tenants[random.nextInt(tenants.length)])
+                        .attribute("api_key", keys[random.nextInt(keys.length)])
+                        .attribute("route", routes[random.nextInt(routes.length)]);
+                if (supports(Feature.PERMITS) && random.nextInt(3) == 0) {
+                    request.permits(1 + random.nextInt(4));
+                }
+                int op = random.nextInt(100);
+                String what;
+                modelClock.setEpochNanos(s.nanosAt(t));
+                s.clock.setEpochNanos(s.nanosAt(t));
+                String expected;
+                String actual;
+                if (op < 4 && supports(Feature.RESET)) {
+                    what = "reset";
+                    model.reset(request);
+                    s.limiter.reset(request);
+                    expected = "";
+                    actual = "";
+                } else if (op < 15 && supports(Feature.PEEK)) {
+                    what = "peek";
+                    model.peek(request, modelDecision);
+                    expected = fingerprint(modelDecision);
+                    s.limiter.peek(request, reused);
+                    actual = fingerprint(reused);
+                } else {
+                    what = "check";
+                    model.check(request, modelDecision);
+                    expected = fingerprint(modelDecision);
+                    s.limiter.check(request, s.nanosAt(t), reused);
+                    actual = fingerprint(reused);
+                }
+                int at = step;
+                long now = t;
+                assertEquals(expected, actual, () -> "seed=" + seed + " (replay with -Dsluice.seed=" + seed
+                        + ") algorithm=" + algorithm + " config:" + described + " step=" + at + " at +" + now
+                        + " ms: " + what + "(" + request + ")");
+            }
+        }
+    }
+
     private static long randomStepMillis(SplittableRandom random) {
         int kind = random.nextInt(100);
         if (kind < 35) {
@@ -908,6 +1289,24 @@ public abstract class BackendConformanceKit {
         Decision explicitAt(long offsetMillis, String user, String tenant, String tool) {
             clock.setEpochNanos(nanosAt(offsetMillis));
             return limiter.check(user, tenant, tool, nanosAt(offsetMillis));
+        }
+
+        /** Moves the clock to {@code base + offsetMillis} and checks {@code request} at the clock's time. */
+        Decision at(long offsetMillis, Request request) {
+            clock.setEpochNanos(nanosAt(offsetMillis));
+            return limiter.check(request);
+        }
+
+        /** Moves the clock to {@code base + offsetMillis} and peeks {@code request}. */
+        Decision peekAt(long offsetMillis, Request request) {
+            clock.setEpochNanos(nanosAt(offsetMillis));
+            return limiter.peek(request);
+        }
+
+        /** Moves the clock to {@code base + offsetMillis} and resets {@code request}'s keys. */
+        void resetAt(long offsetMillis, Request request) {
+            clock.setEpochNanos(nanosAt(offsetMillis));
+            limiter.reset(request);
         }
 
         long nanosAt(long offsetMillis) {
@@ -966,6 +1365,19 @@ public abstract class BackendConformanceKit {
 
     private String tool(String name) {
         return name + suffix;
+    }
+
+    /** A caller-set attribute's value, unique to the scenario. */
+    private String value(String name) {
+        return name + suffix;
+    }
+
+    private static List<Long> remainings(Decision d) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < d.dimensionCount(); i++) {
+            out.add(d.dimensionRemaining(i));
+        }
+        return out;
     }
 
     private static void assertHeaders(Decision d, String... namesAndValues) {

@@ -99,9 +99,27 @@ public final class Fingerprint {
      * @return the high word
      */
     public long of(long seed, String key, long[] lo, int index) {
+        return of(seed, seed, key, lo, index);
+    }
+
+    /**
+     * Hashes {@code key} under a seed of two words, such as the fingerprint of the parts of a composite key before
+     * it: a key of several parts is then hashed one part after another, none copied or joined, and the chain keeps
+     * all 128 bits from part to part. Each part's length is folded into its own fingerprint, so parts need no
+     * separator. {@link #of(long, String, long[], int) of(seed, key, lo, index)} is
+     * {@code of(seed, seed, key, lo, index)}.
+     *
+     * @param seedHi the seed's first word, e.g. the high word of the previous part's fingerprint
+     * @param seedLo the seed's second word, e.g. its low word
+     * @param key the key's characters, any length
+     * @param lo receives the low word
+     * @param index where in {@code lo}
+     * @return the high word
+     */
+    public long of(long seedHi, long seedLo, String key, long[] lo, int index) {
         int length = key.length();
-        long a = seed ^ k0;
-        long b = seed ^ k1 ^ C;
+        long a = seedHi ^ k0;
+        long b = seedLo ^ k1 ^ C;
         int i = 0;
         for (; length - i > 8; i += 8) {
             long w0 = key.charAt(i) | (long) key.charAt(i + 1) << 16 | (long) key.charAt(i + 2) << 32

@@ -30,6 +30,27 @@ class FingerprintTest {
         assertNotEquals(Fingerprint.random().of(0, "alice", lo, 0), Fingerprint.random().of(0, "alice", lo, 0));
     }
 
+    @Test
+    void aSeedOfOneWordIsTheTwoWordSeedWithBothWordsEqual() {
+        Fingerprint f = Fingerprint.seeded(4);
+        long[] other = new long[1];
+        assertEquals(f.of(11, "alice", lo, 0), f.of(11, 11, "alice", other, 0));
+        assertEquals(lo[0], other[0]);
+    }
+
+    /** Chained parts keep their boundaries: "a" then "bc" is not "ab" then "c", nor the parts swapped. */
+    @Test
+    void chainedPartsDifferWhereverTheirBoundariesDo() {
+        Fingerprint f = Fingerprint.seeded(5);
+        Set<String> seen = new HashSet<>();
+        String[][] keys = {{"a", "bc"}, {"ab", "c"}, {"abc", ""}, {"", "abc"}, {"bc", "a"}, {"a|b", "c"}, {"a", "b|c"}};
+        for (String[] parts : keys) {
+            long hi = f.of(0, parts[0], lo, 0);
+            hi = f.of(hi, lo[0], parts[1], lo, 0);
+            assertTrue(seen.add(hi + ":" + lo[0]), "collision at " + String.join(" + ", parts));
+        }
+    }
+
     /** Prefixes, trailing U+0000, every length across the 8-unit rounds, non-Latin-1: 128 bits all distinct. */
     @Test
     void adversarialLookingKeysAllDiffer() {

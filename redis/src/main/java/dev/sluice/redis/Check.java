@@ -1,5 +1,7 @@
 package dev.sluice.redis;
 
+import dev.sluice.spi.Batch;
+import dev.sluice.spi.Operation;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -64,10 +66,10 @@ final class Check {
         }
     }
 
-    final CompletableFuture<RedisRequest> result = new CompletableFuture<>();
+    final CompletableFuture<Batch> result = new CompletableFuture<>();
     private final RedisBackend backend;
-    private final RedisRequest request;
-    private final RedisRequest.Operation operation;
+    private final Batch request;
+    private final Operation operation;
     private final boolean allOrNothing;
     private final long permits;
     private final long micros;
@@ -92,7 +94,7 @@ final class Check {
     @SuppressWarnings("unused") // through FAILURE
     private volatile Throwable failure;
 
-    Check(RedisBackend backend, RedisRequest request, long micros, byte[] member, byte[][] keys, int[][] groups,
+    Check(RedisBackend backend, Batch request, long micros, byte[] member, byte[][] keys, int[][] groups,
             int[] slots) {
         this.backend = backend;
         this.request = request;
@@ -120,9 +122,9 @@ final class Check {
     void start() {
         if (keys.length == 0) {
             settle();
-        } else if (operation == RedisRequest.Operation.RESET) {
+        } else if (operation == Operation.RESET) {
             send(Phase.ONE, LimitScript.RESET, null);
-        } else if (operation == RedisRequest.Operation.PEEK) {
+        } else if (operation == Operation.PEEK) {
             send(Phase.ONE, LimitScript.PEEK, null);
         } else if (!allOrNothing) {
             send(Phase.ONE, LimitScript.CHECK, null);
@@ -263,10 +265,10 @@ final class Check {
         if (!SETTLED.compareAndSet(this, false, true)) {
             return;
         }
-        RedisRequest r = request;
+        Batch r = request;
         for (int i = 0; i < keys.length; i++) {
             int at = i * LimitScript.REPLY_WIDTH;
-            if (operation == RedisRequest.Operation.RESET) {
+            if (operation == Operation.RESET) {
                 r.allow(i, counts[i], 0);
             } else if (replies[at] == 1) {
                 r.allow(i, replies[at + 1], replies[at + 2]);

@@ -136,18 +136,13 @@ public final class RedisBackend implements Backend {
         return new RedisBackend(options, algorithm, script, link);
     }
 
+    /**
+     * Runs the batch's operation on every entry's key and writes each entry's outcome, waiting at most the command
+     * timeout: a check charges the permits to every entry with room for them (to all or none, all-or-nothing), a
+     * peek answers the same and writes nothing, a reset deletes the keys.
+     */
     @Override
-    public void evaluate(Batch batch) {
-        evaluate(new BatchRequest(batch));
-    }
-
-    @Override
-    public CompletableFuture<Batch> evaluateAsync(Batch batch) {
-        return evaluateAsync(new BatchRequest(batch)).thenApply(r -> batch);
-    }
-
-    /** Runs {@code request} and writes its outcomes, waiting at most the command timeout. */
-    void evaluate(RedisRequest request) {
+    public void evaluate(Batch request) {
         if (closed) {
             throw closedException();
         }
@@ -168,9 +163,10 @@ public final class RedisBackend implements Backend {
         }
     }
 
-    /** The asynchronous form of {@link #evaluate(RedisRequest)}: a timer bounds it by the command timeout. */
+    /** The asynchronous form of {@link #evaluate(Batch)}: a timer bounds it by the command timeout. */
+    @Override
     @SuppressWarnings("FutureReturnValueIgnored") // the callbacks fail the check on timeout or cancel the timer
-    CompletableFuture<RedisRequest> evaluateAsync(RedisRequest request) {
+    public CompletableFuture<Batch> evaluateAsync(Batch request) {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
@@ -189,7 +185,7 @@ public final class RedisBackend implements Backend {
     }
 
     /** Builds the request's keys and groups them by slot on the caller's thread, and sends its first phase. */
-    private Check submit(RedisRequest request) {
+    private Check submit(Batch request) {
         checks.increment();
         int n = request.size();
         byte[][] allKeys = new byte[n][];
@@ -216,7 +212,7 @@ public final class RedisBackend implements Backend {
     }
 
     /** A Cluster request: one group of entries per distinct slot, in order of each slot's first entry. */
-    private Check groupedBySlot(RedisRequest request, long micros, byte[] member, byte[][] allKeys) {
+    private Check groupedBySlot(Batch request, long micros, byte[] member, byte[][] allKeys) {
         int n = allKeys.length;
         int[] slotOf = new int[n];
         int[] distinctSlots = new int[n];

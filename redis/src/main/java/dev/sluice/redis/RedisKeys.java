@@ -1,7 +1,7 @@
 package dev.sluice.redis;
 
 import dev.sluice.Dimension;
-import dev.sluice.spi.KeySpace;
+import dev.sluice.spi.Batch;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,15 +84,15 @@ public final class RedisKeys {
      * @param windowSeconds the dimension's window
      * @return the key
      */
-    public String key(String tenant, KeySpace dimension, String value, long windowSeconds) {
+    public String key(String tenant, Dimension dimension, String value, long windowSeconds) {
         return preset(tenant, dimension.key(), value, windowSeconds);
     }
 
     /**
-     * The key of entry {@code i} of {@code request}: a preset's as {@link #key(String, KeySpace, String, long)}
+     * The key of entry {@code i} of {@code request}: a preset's as {@link #key(String, Dimension, String, long)}
      * writes it, any other limit's with its escaped, possibly composite value.
      */
-    String key(RedisRequest request, int i) {
+    String key(Batch request, int i) {
         String keySpace = request.keySpace(i);
         int parts = request.partCount(i);
         if (parts == 1 && isPreset(keySpace) && keySpace.equals(request.attribute(i, 0))) {

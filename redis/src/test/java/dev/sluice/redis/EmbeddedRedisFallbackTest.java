@@ -9,6 +9,7 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
 import dev.sluice.redis.testing.LocalRedisCluster;
 import dev.sluice.redis.testing.RedisServerBinary;
+import dev.sluice.spi.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class EmbeddedRedisFallbackTest {
             try (RateLimiter limiter = RateLimiter.create(config)) {
                 assertEquals(1, limiter.check("alice", "acme", "search").remaining());
                 assertEquals(0, limiter.check("alice", "acme", "search").remaining());
-                assertEquals(Decision.Status.BLOCKED, limiter.check("alice", "acme", "search").status());
+                assertEquals(Outcome.BLOCKED, limiter.check("alice", "acme", "search").status());
                 assertEquals(0, limiter.stats().backendFailures());
             }
         }

@@ -16,6 +16,7 @@ import dev.sluice.RateLimiter;
 import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.spi.BackendProvider;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
@@ -61,9 +62,9 @@ class RedisBackendTest extends FlushedRedisTest {
             Batch batch = new Batch();
             long now = System.currentTimeMillis() * 1_000_000L;
             for (int i = 0; i < 3; i++) {
-                backend.evaluate(batch.reset(null, now, now).add(Dimension.USER, "alice", Rate.of(2, 60)));
+                backend.evaluate(batch.begin(null, now, now).add("user", "alice", 2, 60));
             }
-            assertEquals(Batch.BLOCKED, batch.outcome(0));
+            assertEquals(Outcome.BLOCKED, batch.outcome(0));
             assertEquals(3L, backend.stats().get("checks"));
             assertEquals(3L, backend.stats().get("script_calls"));
             assertEquals(0L, backend.stats().get("failures"));
@@ -76,7 +77,7 @@ class RedisBackendTest extends FlushedRedisTest {
         RedisBackend backend = RedisBackend.create(config().build());
         backend.close();
         backend.close();
-        Batch batch = new Batch().reset(null, 0, 0).add(Dimension.USER, "alice", Rate.of(2, 60));
+        Batch batch = new Batch().begin(null, 0, 0).add("user", "alice", 2, 60);
         assertThrows(IllegalStateException.class, () -> backend.evaluate(batch));
         assertTrue(backend.evaluateAsync(batch).isCompletedExceptionally());
     }

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
-import dev.sluice.redis.RedisRequest.Operation;
-import dev.sluice.redis.TestRequest.Outcome;
 import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.redis.testing.LocalRedisCluster;
 import dev.sluice.redis.testing.RedisServerBinary;
 import dev.sluice.redis.testing.RespClient;
 import dev.sluice.spi.BackendException;
+import dev.sluice.spi.Operation;
+import dev.sluice.spi.Outcome;
 import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +86,7 @@ class RedisClusterAllOrNothingTest {
         Object aliceBefore = dump(algorithm, ALICE);
         resetStats();
         TestRequest r = aliceAndBob(t);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(r.outcome(0), r.outcome(1)), r.answers());
         assertEquals(2L, r.remaining(0), "alice is answered as a peek would be: " + r.answers());
         assertEquals(aliceBefore, dump(algorithm, ALICE));
@@ -101,12 +101,12 @@ class RedisClusterAllOrNothingTest {
         long t = base();
         resetStats();
         TestRequest r = aliceAndBob(t);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.ALLOWED), List.of(r.outcome(0), r.outcome(1)), r.answers());
         assertEquals(List.of(2L, 1L), List.of(r.remaining(0), r.remaining(1)));
         assertEquals(4L, scriptCalls(), "a peek, then a charge, per slot");
         TestRequest second = aliceAndBob(t);
-        backend.evaluate(second);
+        backend.evaluate(second.batch());
         assertEquals(List.of(1L, 0L), List.of(second.remaining(0), second.remaining(1)), "each was charged once");
     }
 
@@ -121,12 +121,12 @@ class RedisClusterAllOrNothingTest {
         backend = connect(algorithm, false);
         long t = base();
         for (int i = 0; i < aliceBefore; i++) {
-            backend.evaluate(TestRequest.at(t - SECOND).preset("user", "alice", 3, 60));
+            backend.evaluate(TestRequest.at(t - SECOND).preset("user", "alice", 3, 60).batch());
         }
         Object alice = state(algorithm, ALICE, t);
         takeBobsPermitsBeforeTheCharge(algorithm, t);
         TestRequest r = aliceAndBob(t);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(r.outcome(0), r.outcome(1)), r.answers());
         assertEquals(2L - aliceBefore, r.remaining(0), "alice is answered as a peek would be: " + r.answers());
         assertEquals(alice, state(algorithm, ALICE, t), "alice's key is as it was");
@@ -139,11 +139,11 @@ class RedisClusterAllOrNothingTest {
     void fixedWindowChargeIsTakenBackWithRedisTime() {
         backend = connect(Algorithm.FIXED_WINDOW, true);
         long t = System.currentTimeMillis() * 1_000_000L;
-        backend.evaluate(TestRequest.at(t).preset("user", "alice", 3, 60));
+        backend.evaluate(TestRequest.at(t).preset("user", "alice", 3, 60).batch());
         Object alice = dump(Algorithm.FIXED_WINDOW, ALICE);
         takeBobsPermitsBeforeTheCharge(Algorithm.FIXED_WINDOW, t);
         TestRequest r = aliceAndBob(t);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(r.outcome(0), r.outcome(1)), r.answers());
         assertEquals(alice, dump(Algorithm.FIXED_WINDOW, ALICE));
         assertEquals("2", onNodeOf(BOB, "GET", BOB));
@@ -167,7 +167,7 @@ class RedisClusterAllOrNothingTest {
                 }
             }
         });
-        BackendException e = assertThrows(BackendException.class, () -> backend.evaluate(aliceAndBob(t)));
+        BackendException e = assertThrows(BackendException.class, () -> backend.evaluate(aliceAndBob(t).batch()));
         assertTrue(e.getMessage().contains("failed for this check"), e.getMessage());
         assertEquals(0L, (long) (Long) onNodeOf(ALICE, "EXISTS", ALICE), "alice's charge was taken back");
         assertEquals(1L, backend.stats().get("undos"));
@@ -181,9 +181,9 @@ class RedisClusterAllOrNothingTest {
         long t = base();
         exhaustBob(t);
         TestRequest peek = aliceAndBob(t).operation(Operation.PEEK);
-        backend.evaluate(peek);
+        backend.evaluate(peek.batch());
         TestRequest check = aliceAndBob(t);
-        backend.evaluate(check);
+        backend.evaluate(check.batch());
         assertEquals(check.answers(), peek.answers());
         assertEquals(0L, (long) (Long) onNodeOf(ALICE, "EXISTS", ALICE));
     }
@@ -194,9 +194,9 @@ class RedisClusterAllOrNothingTest {
         backend = connect(algorithm, false);
         long t = base();
         exhaustBob(t);
-        backend.evaluate(TestRequest.at(t).preset("user", "alice", 3, 60));
+        backend.evaluate(TestRequest.at(t).preset("user", "alice", 3, 60).batch());
         TestRequest reset = aliceAndBob(t).operation(Operation.RESET);
-        backend.evaluate(reset);
+        backend.evaluate(reset.batch());
         assertEquals("ALLOWED remaining=3 reset=0 retry=0; ALLOWED remaining=2 reset=0 retry=0", reset.answers());
         assertEquals(0L, (long) (Long) onNodeOf(ALICE, "EXISTS", ALICE));
         assertEquals(0L, (long) (Long) onNodeOf(BOB, "EXISTS", BOB));
@@ -210,7 +210,7 @@ class RedisClusterAllOrNothingTest {
         exhaustBob(t);
         resetStats();
         TestRequest r = TestRequest.at(t).preset("user", "alice", 3, 60).preset("user", "bob", 2, 60);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(r.outcome(0), r.outcome(1)));
         assertEquals("1", onNodeOf(ALICE, "GET", ALICE));
         assertEquals(2L, scriptCalls());
@@ -234,7 +234,7 @@ class RedisClusterAllOrNothingTest {
 
     /** Bob has used his 2 per minute. */
     private void exhaustBob(long t) {
-        backend.evaluate(TestRequest.at(t).permits(2).preset("user", "bob", 2, 60));
+        backend.evaluate(TestRequest.at(t).permits(2).preset("user", "bob", 2, 60).batch());
     }
 
     /** Alice has 3 per minute, Bob 2; all or nothing, one permit of each. */

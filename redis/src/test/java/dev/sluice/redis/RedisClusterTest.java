@@ -11,6 +11,7 @@ import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.redis.testing.LocalRedisCluster;
 import dev.sluice.redis.testing.RespClient;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.HashSet;
@@ -101,10 +102,10 @@ class RedisClusterTest {
         try (RedisBackend backend = RedisBackend.create(config)) {
             Batch batch = new Batch();
             long now = System.currentTimeMillis() * 1_000_000L;
-            batch.reset("acme", now, now).add(Dimension.USER, "alice", Rate.of(2, 60))
-                    .add(Dimension.TENANT, "acme", Rate.of(5, 60)).add(Dimension.TOOL, "search", Rate.of(1, 1));
+            batch.begin("acme", now, now).add("user", "alice", 2, 60)
+                    .add("tenant", "acme", 5, 60).add("tool", "search", 1, 1);
             backend.evaluate(batch);
-            assertEquals(Batch.ALLOWED, batch.outcome(0));
+            assertEquals(Outcome.ALLOWED, batch.outcome(0));
             assertEquals(1, batch.remaining(0));
             assertEquals(4, batch.remaining(1));
             assertEquals(0, batch.remaining(2));

@@ -9,6 +9,7 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.RateLimiter;
 import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.redis.testing.RespClient;
+import dev.sluice.spi.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ class RedisCoalescingTest {
         try (LocalRedis redis = LocalRedis.start();
                 RateLimiter limiter = RateLimiter.create(config(redis.url(), Algorithm.FIXED_WINDOW, "rl",
                         FailMode.CLOSED, timeout))) {
-            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.ALLOWED, limiter.check("alice", null, null).status());
             List<CompletableFuture<Decision>> pending = new ArrayList<>();
             redis.suspend();
             try {
@@ -103,7 +104,7 @@ class RedisCoalescingTest {
                     pending.add(limiter.checkAsync(r.user(), r.tenant(), r.tool()).toCompletableFuture());
                 }
                 for (CompletableFuture<Decision> f : pending) {
-                    assertEquals(Decision.Status.FAILED_CLOSED, f.join().status());
+                    assertEquals(Outcome.FAILED_CLOSED, f.join().status());
                 }
             } finally {
                 redis.resume();
@@ -138,7 +139,7 @@ class RedisCoalescingTest {
             for (CompletableFuture<Decision> f : first) {
                 assertEquals("ALLOWED remaining=2", describe(f.join()));
             }
-            assertEquals(Decision.Status.FAILED_CLOSED, bad.join().status());
+            assertEquals(Outcome.FAILED_CLOSED, bad.join().status());
             assertEquals("ALLOWED remaining=2", describe(after.join()));
             assertEquals(Coalescer.MAX_IN_FLIGHT + 1L, LocalRedis.commandCalls(cli).get("evalsha"),
                     "mallory and bob shared the last call");

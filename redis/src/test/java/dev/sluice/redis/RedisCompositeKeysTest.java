@@ -127,7 +127,7 @@ class RedisCompositeKeysTest {
     private static String key(RedisKeys keys, String tenant, String keySpace, List<String> attributes, List<String> values,
             long windowSeconds) {
         TestRequest request = TestRequest.at(0).tenant(tenant).entry(keySpace, attributes, values, 1, windowSeconds);
-        return keys.key(request, 0);
+        return keys.key(request.batch(), 0);
     }
 
     private static String sha256Hex(String text) {

@@ -16,6 +16,7 @@ import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.redis.testing.RespClient;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.time.Duration;
 import java.util.List;
@@ -53,18 +54,18 @@ class RedisFailureTest {
     void redisStoppedMidRunFailsOpenAndRecoversWhenItReturnsOnTheSamePort() {
         try (LocalRedis redis = LocalRedis.start();
                 RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.OPEN))) {
-            assertEquals(Decision.Status.ALLOWED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.ALLOWED, limiter.check("alice", null, null).status());
             redis.stop();
             for (int i = 0; i < 5; i++) {
                 Decision d = limiter.check("alice", null, null);
-                assertEquals(Decision.Status.FAILED_OPEN, d.status());
+                assertEquals(Outcome.FAILED_OPEN, d.status());
                 assertTrue(d.allowed());
             }
             assertEquals(5, limiter.stats().failedOpen());
             redis.restart();
             Decision recovered = awaitLimited(limiter);
             // The restarted Redis is empty: the counter starts again, and the script is loaded again.
-            assertEquals(Decision.Status.ALLOWED, recovered.status());
+            assertEquals(Outcome.ALLOWED, recovered.status());
             assertEquals(4, recovered.remaining());
             assertTrue(limiter.stats().backend().get("script_reloads") >= 1, limiter.stats().toString());
         }
@@ -109,11 +110,11 @@ class RedisFailureTest {
         try (FakeRedisServer silent = FakeRedisServer.silent();
                 RateLimiter limiter = RateLimiter.create(config(silent.url(), FailMode.OPEN, COMMAND_TIMEOUT))) {
             for (int i = 0; i < 3; i++) {
-                assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, null).status());
+                assertEquals(Outcome.FAILED_OPEN, limiter.check("alice", null, null).status());
             }
             Decision async = limiter.checkAsync("alice", null, null).toCompletableFuture()
                     .get(100 * COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            assertEquals(Decision.Status.FAILED_OPEN, async.status());
+            assertEquals(Outcome.FAILED_OPEN, async.status());
             assertEquals(4, limiter.stats().failedOpen());
             assertEquals(4, limiter.stats().backend().get("failures"));
         }
@@ -128,11 +129,11 @@ class RedisFailureTest {
             redis.suspend();
             try {
                 for (int i = 0; i < 3; i++) {
-                    assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, null).status());
+                    assertEquals(Outcome.FAILED_OPEN, limiter.check("alice", null, null).status());
                 }
                 Decision async = limiter.checkAsync("alice", null, null).toCompletableFuture()
                         .get(100 * COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                assertEquals(Decision.Status.FAILED_OPEN, async.status());
+                assertEquals(Outcome.FAILED_OPEN, async.status());
                 Map<String, Long> after = limiter.stats().backend();
                 // Every one of the four ended because its command timeout ran out (the backend counts those as
                 // timeouts), not because the connection failed or a reply came.
@@ -155,7 +156,7 @@ class RedisFailureTest {
                 });
                 RateLimiter limiter = RateLimiter.create(config(garbage.url(), FailMode.OPEN))) {
             Decision d = limiter.check("alice", null, null);
-            assertEquals(Decision.Status.FAILED_OPEN, d.status());
+            assertEquals(Outcome.FAILED_OPEN, d.status());
             assertEquals(1, limiter.stats().failedOpen());
             assertEquals(1, limiter.stats().backend().get("failures"));
         }
@@ -169,7 +170,7 @@ class RedisFailureTest {
                 });
                 RateLimiter limiter = RateLimiter.create(config(garbage.url(), FailMode.CLOSED))) {
             Decision d = limiter.check("alice", null, null);
-            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertEquals(Outcome.FAILED_CLOSED, d.status());
             assertFalse(d.allowed());
         }
     }
@@ -180,8 +181,8 @@ class RedisFailureTest {
                 RespClient cli = redis.client();
                 RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.OPEN))) {
             cli.call("HSET", "rl:user:alice:60", "tokens", "3");
-            assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, null).status());
-            assertEquals(Decision.Status.ALLOWED, limiter.check("bob", null, null).status());
+            assertEquals(Outcome.FAILED_OPEN, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.ALLOWED, limiter.check("bob", null, null).status());
         }
     }
 
@@ -191,7 +192,7 @@ class RedisFailureTest {
                 RateLimiter limiter = RateLimiter.create(config(redis.url(), FailMode.CLOSED))) {
             redis.stop();
             Decision d = limiter.check("alice", "acme", null);
-            assertEquals(Decision.Status.FAILED_CLOSED, d.status());
+            assertEquals(Outcome.FAILED_CLOSED, d.status());
             assertFalse(d.allowed());
             assertEquals(503, d.httpStatus());
             assertEquals("BACKEND_UNAVAILABLE", d.errorCode());
@@ -204,9 +205,9 @@ class RedisFailureTest {
     void redisDownAtStartupFailsOpenAndConnectsLater() {
         int port = LocalRedis.freePort(false);
         try (RateLimiter limiter = RateLimiter.create(config("redis://127.0.0.1:" + port, FailMode.OPEN))) {
-            assertEquals(Decision.Status.FAILED_OPEN, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.FAILED_OPEN, limiter.check("alice", null, null).status());
             try (LocalRedis redis = LocalRedis.startOnPort(port, List.of())) {
-                assertEquals(Decision.Status.ALLOWED, awaitLimited(limiter).status());
+                assertEquals(Outcome.ALLOWED, awaitLimited(limiter).status());
             }
         }
     }
@@ -223,7 +224,7 @@ class RedisFailureTest {
 
     private static Batch aliceBatch() {
         long nowNanos = System.currentTimeMillis() * 1_000_000L;
-        return new Batch().reset(null, nowNanos, nowNanos).add(Dimension.USER, "alice", Rate.of(5, 60));
+        return new Batch().begin(null, nowNanos, nowNanos).add("user", "alice", 5, 60);
     }
 
     /** Checks until Redis answers again; fails after a generous bound instead of hanging. */

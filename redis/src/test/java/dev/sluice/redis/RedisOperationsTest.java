@@ -5,9 +5,10 @@ import static dev.sluice.redis.RedisPermitsTest.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.Algorithm;
-import dev.sluice.redis.RedisRequest.Operation;
-import dev.sluice.redis.TestRequest.Outcome;
 import dev.sluice.redis.testing.LocalRedis;
+import dev.sluice.spi.Batch;
+import dev.sluice.spi.Operation;
+import dev.sluice.spi.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class RedisOperationsTest extends FlushedRedisTest {
     void requestOfTwentyEntriesIsOneScriptCallThatChargesEveryKey(Algorithm algorithm) {
         backend = connect(algorithm);
         long t = base();
-        backend.evaluate(TestRequest.at(t).preset("user", "warm-up", 1, 1));
+        backend.evaluate(TestRequest.at(t).preset("user", "warm-up", 1, 1).batch());
         cli.call("FLUSHALL");
         cli.call("CONFIG", "RESETSTAT");
         TestRequest r = TestRequest.at(t).tenant("acme").preset("user", "alice", 5, 60).preset("tenant", "acme", 50, 60);
@@ -46,7 +47,7 @@ class RedisOperationsTest extends FlushedRedisTest {
             r.entry("per_key", List.of("api_key"), List.of("k" + i), 3, 60);
             r.entry("per_route", List.of("api_key", "route"), List.of("k" + i, "/r:" + i + "|x"), 2, 1);
         }
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(20, r.size());
         for (int i = 0; i < r.size(); i++) {
             assertEquals(Outcome.ALLOWED, r.outcome(i), r.answers());
@@ -65,7 +66,7 @@ class RedisOperationsTest extends FlushedRedisTest {
     void compositeKeyIsWrittenByteForByteWithTheAlgorithmsValue() {
         backend = connect(Algorithm.FIXED_WINDOW);
         backend.evaluate(TestRequest.at(base()).permits(2)
-                .entry("per_route", List.of("api_key", "route"), List.of("k:1", "/a|b%"), 10, 60));
+                .entry("per_route", List.of("api_key", "route"), List.of("k:1", "/a|b%"), 10, 60).batch());
         assertEquals(new TreeSet<>(List.of("rl:per_route:api_key:k%3A1|route:/a%7Cb%25:60")), keys());
         assertEquals("2", cli.string("GET", "rl:per_route:api_key:k%3A1|route:/a%7Cb%25:60"));
     }
@@ -78,7 +79,7 @@ class RedisOperationsTest extends FlushedRedisTest {
         long t = base();
         exhaustBob(t);
         TestRequest r = aliceAndBob(t);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(r.outcome(0), r.outcome(1)), r.answers());
         assertEquals(2L, r.remaining(0));
     }
@@ -92,7 +93,7 @@ class RedisOperationsTest extends FlushedRedisTest {
         Object aliceBefore = dump(algorithm, "rl:user:alice:60");
         cli.call("CONFIG", "RESETSTAT");
         TestRequest r = aliceAndBob(t).allOrNothingOn();
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(r.outcome(0), r.outcome(1)), r.answers());
         // Alice is answered as a peek would be (2 left after this request), and nothing was taken.
         assertEquals(2L, r.remaining(0), r.answers());
@@ -107,12 +108,12 @@ class RedisOperationsTest extends FlushedRedisTest {
         long t = base();
         for (long bobLeft = 1; bobLeft >= 0; bobLeft--) {
             TestRequest r = aliceAndBob(t).allOrNothingOn();
-            backend.evaluate(r);
+            backend.evaluate(r.batch());
             assertEquals(List.of(Outcome.ALLOWED, Outcome.ALLOWED), List.of(r.outcome(0), r.outcome(1)), r.answers());
             assertEquals(List.of(bobLeft + 1, bobLeft), List.of(r.remaining(0), r.remaining(1)));
         }
         TestRequest refused = aliceAndBob(t).allOrNothingOn();
-        backend.evaluate(refused);
+        backend.evaluate(refused.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.BLOCKED), List.of(refused.outcome(0), refused.outcome(1)));
         assertEquals(0L, refused.remaining(0), "alice was charged by the two admitted requests only: 1 left, 0 after");
     }
@@ -124,14 +125,14 @@ class RedisOperationsTest extends FlushedRedisTest {
         backend = connect(algorithm);
         long t = base();
         exhaustBob(t);
-        backend.evaluate(aliceAndBob(t));
+        backend.evaluate(aliceAndBob(t).batch());
         List<Object> before = List.of(dump(algorithm, "rl:user:alice:60"), dump(algorithm, "rl:user:bob:60"));
         long at = t + 7 * SECOND;
         TestRequest peek = aliceAndBob(at).permits(1).operation(Operation.PEEK);
-        backend.evaluate(peek);
+        backend.evaluate(peek.batch());
         assertEquals(before, List.of(dump(algorithm, "rl:user:alice:60"), dump(algorithm, "rl:user:bob:60")));
         TestRequest check = aliceAndBob(at).permits(1);
-        backend.evaluate(check);
+        backend.evaluate(check.batch());
         assertEquals(check.answers(), peek.answers());
     }
 
@@ -140,7 +141,7 @@ class RedisOperationsTest extends FlushedRedisTest {
     void peekOfANewKeyCreatesNothing(Algorithm algorithm) {
         backend = connect(algorithm);
         TestRequest peek = TestRequest.at(base()).operation(Operation.PEEK).permits(2).preset("user", "carol", 3, 60);
-        backend.evaluate(peek);
+        backend.evaluate(peek.batch());
         assertEquals(List.of(Outcome.ALLOWED, 1L), List.of(peek.outcome(0), peek.remaining(0)));
         assertEquals(0L, cli.integer("DBSIZE"));
     }
@@ -153,13 +154,13 @@ class RedisOperationsTest extends FlushedRedisTest {
         long t = base();
         exhaustBob(t);
         TestRequest peek = aliceAndBob(t).allOrNothingOn().operation(Operation.PEEK);
-        backend.evaluate(peek);
+        backend.evaluate(peek.batch());
         TestRequest check = aliceAndBob(t).allOrNothingOn();
-        backend.evaluate(check);
+        backend.evaluate(check.batch());
         assertEquals(check.answers(), peek.answers());
         assertEquals(2L, peek.remaining(0));
         TestRequest aliceAlone = TestRequest.at(t).operation(Operation.PEEK).preset("user", "alice", 3, 60);
-        backend.evaluate(aliceAlone);
+        backend.evaluate(aliceAlone.batch());
         assertEquals(2L, aliceAlone.remaining(0), "alice was charged by neither");
     }
 
@@ -169,15 +170,15 @@ class RedisOperationsTest extends FlushedRedisTest {
         backend = connect(algorithm);
         long t = base();
         exhaustBob(t);
-        backend.evaluate(TestRequest.at(t).preset("user", "carol", 3, 60));
+        backend.evaluate(TestRequest.at(t).preset("user", "carol", 3, 60).batch());
         TestRequest reset = aliceAndBob(t).operation(Operation.RESET);
-        backend.evaluate(reset);
+        backend.evaluate(reset.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.ALLOWED), List.of(reset.outcome(0), reset.outcome(1)));
         assertEquals(List.of(3L, 2L, 0L, 0L), List.of(reset.remaining(0), reset.remaining(1), reset.resetAfterNanos(0),
                 reset.resetAfterNanos(1)));
         assertEquals(new TreeSet<>(List.of("rl:user:carol:60")), keys());
         TestRequest after = aliceAndBob(t);
-        backend.evaluate(after);
+        backend.evaluate(after.batch());
         assertEquals(List.of(Outcome.ALLOWED, Outcome.ALLOWED), List.of(after.outcome(0), after.outcome(1)));
     }
 
@@ -187,7 +188,7 @@ class RedisOperationsTest extends FlushedRedisTest {
         backend = connect(Algorithm.FIXED_WINDOW);
         long t = base();
         List<TestRequest> requests = new ArrayList<>();
-        List<java.util.concurrent.CompletableFuture<RedisRequest>> answers = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Batch>> answers = new ArrayList<>();
         // More than the calls that may be in flight, so that the later requests queue and go out together.
         for (int i = 0; i < 4 * Coalescer.MAX_IN_FLIGHT; i++) {
             TestRequest r = switch (i % 4) {
@@ -198,7 +199,7 @@ class RedisOperationsTest extends FlushedRedisTest {
                         .permits(2).allOrNothingOn();
             };
             requests.add(r);
-            answers.add(backend.evaluateAsync(r));
+            answers.add(backend.evaluateAsync(r.batch()));
         }
         for (var a : answers) {
             a.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -220,7 +221,7 @@ class RedisOperationsTest extends FlushedRedisTest {
 
     /** Bob has used 2 of his 2 per minute. */
     private void exhaustBob(long t) {
-        backend.evaluate(TestRequest.at(t).permits(2).preset("user", "bob", 2, 60));
+        backend.evaluate(TestRequest.at(t).permits(2).preset("user", "bob", 2, 60).batch());
     }
 
     /** Alice has 3 per minute, Bob 2; the request takes one permit of each. */

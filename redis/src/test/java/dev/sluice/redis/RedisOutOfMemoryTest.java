@@ -12,6 +12,7 @@ import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.redis.testing.RespClient;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +72,7 @@ class RedisOutOfMemoryTest {
         Batch batch = new Batch();
         for (int i = 0; i < CHECKS; i++) {
             long now = nowNanos();
-            batch.reset(null, now, now).add(Dimension.USER, "new-" + i, Rate.of(10, 60));
+            batch.begin(null, now, now).add("user", "new-" + i, 10, 60);
             BackendException e = assertThrows(BackendException.class, () -> backend.evaluate(batch), "check " + i);
             assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
         }
@@ -96,7 +97,7 @@ class RedisOutOfMemoryTest {
         Object before = dump(algorithm, key);
         backend = connect(algorithm);
         fillUntilOutOfMemory();
-        Batch batch = new Batch().reset(null, now, now).add(Dimension.USER, "alice", Rate.of(10, 60));
+        Batch batch = new Batch().begin(null, now, now).add("user", "alice", 10, 60);
         assertThrows(BackendException.class, () -> backend.evaluate(batch));
         assertEquals(before, dump(algorithm, key));
     }
@@ -108,7 +109,7 @@ class RedisOutOfMemoryTest {
         backend = connect(Algorithm.FIXED_WINDOW);
         fillUntilOutOfMemory();
         long now = nowNanos();
-        Batch batch = new Batch().reset(null, now, now).add(Dimension.USER, "carol", Rate.of(10, 60));
+        Batch batch = new Batch().begin(null, now, now).add("user", "carol", 10, 60);
         assertThrows(BackendException.class, () -> backend.evaluate(batch));
         assertEquals("3", cli.string("GET", "rl:user:carol:60"));
         assertEquals(-1L, cli.integer("PTTL", "rl:user:carol:60"));
@@ -121,10 +122,10 @@ class RedisOutOfMemoryTest {
         backend = connect(algorithm);
         long now = nowNanos();
         Batch batch = new Batch();
-        backend.evaluate(batch.reset(null, now, now).add(Dimension.USER, "dave", Rate.of(1, 60)));
+        backend.evaluate(batch.begin(null, now, now).add("user", "dave", 1, 60));
         Object before = dump(algorithm, "rl:user:dave:60");
         fillUntilOutOfMemory();
-        batch.reset(null, now, now).add(Dimension.USER, "dave", Rate.of(1, 60)).add(Dimension.TOOL, "search", Rate.of(5, 1));
+        batch.begin(null, now, now).add("user", "dave", 1, 60).add("tool", "search", 5, 1);
         assertThrows(BackendException.class, () -> backend.evaluate(batch));
         assertEquals(before, dump(algorithm, "rl:user:dave:60"));
         assertEquals(0L, cli.integer("EXISTS", "rl:tool:search:1"));
@@ -137,10 +138,10 @@ class RedisOutOfMemoryTest {
         backend = connect(algorithm);
         long now = nowNanos();
         Batch batch = new Batch();
-        backend.evaluate(batch.reset(null, now, now).add(Dimension.USER, "erin", Rate.of(1, 60)));
+        backend.evaluate(batch.begin(null, now, now).add("user", "erin", 1, 60));
         fillUntilOutOfMemory();
-        backend.evaluate(batch.reset(null, now, now).add(Dimension.USER, "erin", Rate.of(1, 60)));
-        assertEquals(Batch.BLOCKED, batch.outcome(0));
+        backend.evaluate(batch.begin(null, now, now).add("user", "erin", 1, 60));
+        assertEquals(Outcome.BLOCKED, batch.outcome(0));
     }
 
     /** All or nothing decides every key before it writes: its first write is refused, so none is made. */
@@ -149,12 +150,12 @@ class RedisOutOfMemoryTest {
     void allOrNothingCheckWithANewKeyBesideOneWithRoomWritesNothing(Algorithm algorithm) {
         backend = connect(algorithm);
         long now = nowNanos();
-        backend.evaluate(TestRequest.at(now).preset("user", "frank", 5, 60));
+        backend.evaluate(TestRequest.at(now).preset("user", "frank", 5, 60).batch());
         Object before = dump(algorithm, "rl:user:frank:60");
         fillUntilOutOfMemory();
         TestRequest r = TestRequest.at(now).allOrNothingOn().permits(2).preset("user", "frank", 5, 60)
                 .preset("tool", "search", 5, 1);
-        BackendException e = assertThrows(BackendException.class, () -> backend.evaluate(r));
+        BackendException e = assertThrows(BackendException.class, () -> backend.evaluate(r.batch()));
         assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
         assertEquals(before, dump(algorithm, "rl:user:frank:60"));
         assertEquals(0L, cli.integer("EXISTS", "rl:tool:search:1"));
@@ -198,7 +199,7 @@ class RedisOutOfMemoryTest {
                 .algorithm(algorithm).redisCommandTimeout(Duration.ofSeconds(10)).build());
         // Connected, and its script loaded, while Redis still has room.
         long now = nowNanos();
-        b.evaluate(new Batch().reset(null, now, now).add(Dimension.USER, "warm-up", Rate.of(1, 1)));
+        b.evaluate(new Batch().begin(null, now, now).add("user", "warm-up", 1, 1));
         cli.call("DEL", "rl:user:warm-up:1");
         return b;
     }

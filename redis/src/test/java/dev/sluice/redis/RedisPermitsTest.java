@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.Algorithm;
 import dev.sluice.LimiterConfig;
-import dev.sluice.redis.TestRequest.Outcome;
+import dev.sluice.spi.Outcome;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -133,7 +133,7 @@ class RedisPermitsTest extends FlushedRedisTest {
 
     private TestRequest check(long epochNanos, long permits) {
         TestRequest r = TestRequest.at(epochNanos).permits(permits).preset("user", "alice", 10, 60);
-        backend.evaluate(r);
+        backend.evaluate(r.batch());
         return r;
     }
 

@@ -13,6 +13,7 @@ import dev.sluice.redis.testing.LocalRedis;
 import dev.sluice.redis.testing.LocalRedisSentinel;
 import dev.sluice.redis.testing.RedisServerBinary;
 import dev.sluice.redis.testing.RespClient;
+import dev.sluice.spi.Outcome;
 import io.lettuce.core.api.async.RedisServerAsyncCommands;
 import java.time.Duration;
 import java.util.concurrent.Future;
@@ -48,10 +49,10 @@ class RedisSentinelTest {
                 RateLimiter limiter = RateLimiter.create(config(set.url()))) {
             for (int remaining = 2; remaining >= 0; remaining--) {
                 Decision d = limiter.check("alice", null, null);
-                assertEquals(Decision.Status.ALLOWED, d.status(), set::describe);
+                assertEquals(Outcome.ALLOWED, d.status(), set::describe);
                 assertEquals(remaining, d.remaining());
             }
-            assertEquals(Decision.Status.BLOCKED, limiter.check("alice", null, null).status());
+            assertEquals(Outcome.BLOCKED, limiter.check("alice", null, null).status());
             try (RespClient master = set.master().client()) {
                 assertEquals("3", master.call("GET", "rl:user:alice:3600"));
                 // The replica has acknowledged every write so far: alice's count survives the failover.
@@ -62,9 +63,9 @@ class RedisSentinelTest {
             set.awaitMasterIs(set.replica());
             Decision recovered = awaitLimited(limiter, set);
 
-            assertEquals(Decision.Status.ALLOWED, recovered.status());
+            assertEquals(Outcome.ALLOWED, recovered.status());
             assertEquals(2, recovered.remaining());
-            assertEquals(Decision.Status.BLOCKED, limiter.check("alice", null, null).status(),
+            assertEquals(Outcome.BLOCKED, limiter.check("alice", null, null).status(),
                     "alice's count came from the old master through replication");
             try (RespClient promoted = set.replica().client()) {
                 assertEquals("master", promoted.list("ROLE").get(0));

@@ -12,6 +12,7 @@ import dev.sluice.ManualClock;
 import dev.sluice.Rate;
 import dev.sluice.RateLimiter;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,12 +58,12 @@ class RedisTokenBucketResetTest extends FlushedRedisTest {
             Batch batch = new Batch();
             Rate twoPerMinute = Rate.of(2, 60);
             for (long at : new long[] {t, t + 10 * NANOS_PER_SECOND}) {
-                backend.evaluate(batch.reset(null, at, at).add(Dimension.USER, "bob", twoPerMinute));
-                assertEquals(Batch.ALLOWED, batch.outcome(0));
+                backend.evaluate(batch.begin(null, at, at).add("user", "bob", twoPerMinute.count(), twoPerMinute.windowSeconds()));
+                assertEquals(Outcome.ALLOWED, batch.outcome(0));
             }
             long at = t + 12 * NANOS_PER_SECOND;
-            backend.evaluate(batch.reset(null, at, at).add(Dimension.USER, "bob", twoPerMinute));
-            assertEquals(Batch.BLOCKED, batch.outcome(0));
+            backend.evaluate(batch.begin(null, at, at).add("user", "bob", twoPerMinute.count(), twoPerMinute.windowSeconds()));
+            assertEquals(Outcome.BLOCKED, batch.outcome(0));
             // 30 s per token, 10 s of credit left at 10 s, 12 s at 12 s: the next token is 18 s away.
             assertEquals(18 * NANOS_PER_SECOND, batch.retryAfterNanos(0));
             assertEquals(18 * NANOS_PER_SECOND, batch.resetAfterNanos(0));

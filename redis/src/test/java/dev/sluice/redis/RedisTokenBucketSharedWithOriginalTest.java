@@ -7,6 +7,7 @@ import dev.sluice.Dimension;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Rate;
 import dev.sluice.spi.Batch;
+import dev.sluice.spi.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -91,13 +92,13 @@ class RedisTokenBucketSharedWithOriginalTest extends FlushedRedisTest {
                     shared.add(cli.integer("EVAL", ORIGINAL, "1", key, Long.toString(rate.count()), refill,
                             Long.toString(seconds)) == 1);
                 } else {
-                    backend.evaluate(batch.reset(null, c.sentNanos(), c.sentNanos()).add(Dimension.USER, "shared", rate));
-                    shared.add(batch.outcome(0) == Batch.ALLOWED);
+                    backend.evaluate(batch.begin(null, c.sentNanos(), c.sentNanos()).add("user", "shared", rate.count(), rate.windowSeconds()));
+                    shared.add(batch.outcome(0) == Outcome.ALLOWED);
                 }
             }
             for (Call c : calls) {
-                backend.evaluate(batch.reset(null, c.sentNanos(), c.sentNanos()).add(Dimension.USER, "alone", rate));
-                alone.add(batch.outcome(0) == Batch.ALLOWED);
+                backend.evaluate(batch.begin(null, c.sentNanos(), c.sentNanos()).add("user", "alone", rate.count(), rate.windowSeconds()));
+                alone.add(batch.outcome(0) == Outcome.ALLOWED);
             }
         }
         long admittedShared = shared.stream().filter(b -> b).count();

@@ -1,34 +1,34 @@
 package dev.sluice.redis;
 
+import dev.sluice.spi.Batch;
+import dev.sluice.spi.Operation;
+import dev.sluice.spi.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link RedisRequest} for tests: a request built entry by entry, with its outcomes kept for assertions.
+ * A request for tests, built entry by entry in any order and turned into the engine's {@link Batch} when a backend
+ * first needs it ({@link #batch()}); its outcomes are read back from that batch.
  *
  * <p>Not thread-safe.
  */
-final class TestRequest implements RedisRequest {
-    /** An entry's outcome as the backend wrote it. */
-    enum Outcome { PENDING, ALLOWED, BLOCKED, UNAVAILABLE }
-
+final class TestRequest {
     private record Entry(String keySpace, List<String> attributes, List<String> parts, long count, long windowSeconds) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
-    private final List<Outcome> outcomes = new ArrayList<>();
-    private final List<long[]> answers = new ArrayList<>();
+    private final long epochNanos;
     private Operation operation = Operation.CHECK;
     private boolean allOrNothing;
     private long permits = 1;
     private String tenant;
-    private final long epochNanos;
+    private Batch batch;
 
     private TestRequest(long epochNanos) {
         this.epochNanos = epochNanos;
     }
 
-    /** @return a check of one permit at {@code epochNanos}, without a tenant */
+    /** {@return a check of one permit at {@code epochNanos}, without a tenant} */
     static TestRequest at(long epochNanos) {
         return new TestRequest(epochNanos);
     }
@@ -61,112 +61,51 @@ final class TestRequest implements RedisRequest {
     /** Adds an entry of a limit named {@code keySpace}, keyed by {@code attributes} with {@code parts} as values. */
     TestRequest entry(String keySpace, List<String> attributes, List<String> parts, long count, long windowSeconds) {
         entries.add(new Entry(keySpace, List.copyOf(attributes), List.copyOf(parts), count, windowSeconds));
-        outcomes.add(Outcome.PENDING);
-        answers.add(new long[3]);
         return this;
     }
 
+    /** {@return the request as the engine hands it to a backend, built once} */
+    Batch batch() {
+        if (batch == null) {
+            batch = new Batch().begin(operation, permits, allOrNothing, tenant, epochNanos, epochNanos);
+            for (Entry e : entries) {
+                batch.key(e.keySpace());
+                for (int j = 0; j < e.parts().size(); j++) {
+                    batch.part(e.attributes().get(j), e.parts().get(j));
+                }
+                batch.rate(e.count(), e.windowSeconds());
+            }
+        }
+        return batch;
+    }
+
+    int size() {
+        return batch().size();
+    }
+
     Outcome outcome(int i) {
-        return outcomes.get(i);
+        return batch().outcome(i);
     }
 
     long remaining(int i) {
-        return answers.get(i)[0];
+        return batch().remaining(i);
     }
 
     long resetAfterNanos(int i) {
-        return answers.get(i)[1];
+        return batch().resetAfterNanos(i);
     }
 
     long retryAfterNanos(int i) {
-        return answers.get(i)[2];
+        return batch().retryAfterNanos(i);
     }
 
-    /** @return every entry's outcome and numbers, for one assertion that shows them all */
+    /** {@return every entry's outcome and numbers, for one assertion that shows them all} */
     String answers() {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < entries.size(); i++) {
-            long[] a = answers.get(i);
-            b.append(i == 0 ? "" : "; ").append(outcomes.get(i)).append(" remaining=").append(a[0]).append(" reset=")
-                    .append(a[1]).append(" retry=").append(a[2]);
+        for (int i = 0; i < size(); i++) {
+            b.append(i == 0 ? "" : "; ").append(outcome(i)).append(" remaining=").append(remaining(i)).append(" reset=")
+                    .append(resetAfterNanos(i)).append(" retry=").append(retryAfterNanos(i));
         }
         return b.toString();
-    }
-
-    @Override
-    public Operation operation() {
-        return operation;
-    }
-
-    @Override
-    public boolean allOrNothing() {
-        return allOrNothing;
-    }
-
-    @Override
-    public long permits() {
-        return permits;
-    }
-
-    @Override
-    public String tenant() {
-        return tenant;
-    }
-
-    @Override
-    public long epochNanos() {
-        return epochNanos;
-    }
-
-    @Override
-    public int size() {
-        return entries.size();
-    }
-
-    @Override
-    public String keySpace(int i) {
-        return entries.get(i).keySpace();
-    }
-
-    @Override
-    public int partCount(int i) {
-        return entries.get(i).parts().size();
-    }
-
-    @Override
-    public String attribute(int i, int j) {
-        return entries.get(i).attributes().get(j);
-    }
-
-    @Override
-    public String part(int i, int j) {
-        return entries.get(i).parts().get(j);
-    }
-
-    @Override
-    public long count(int i) {
-        return entries.get(i).count();
-    }
-
-    @Override
-    public long windowSeconds(int i) {
-        return entries.get(i).windowSeconds();
-    }
-
-    @Override
-    public void allow(int i, long remaining, long resetAfterNanos) {
-        outcomes.set(i, Outcome.ALLOWED);
-        answers.set(i, new long[] {remaining, resetAfterNanos, 0});
-    }
-
-    @Override
-    public void block(int i, long resetAfterNanos, long retryAfterNanos) {
-        outcomes.set(i, Outcome.BLOCKED);
-        answers.set(i, new long[] {0, resetAfterNanos, retryAfterNanos});
-    }
-
-    @Override
-    public void unavailable(int i) {
-        outcomes.set(i, Outcome.UNAVAILABLE);
     }
 }

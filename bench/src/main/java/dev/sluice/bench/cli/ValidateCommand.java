@@ -214,7 +214,7 @@ final class ValidateCommand implements Callable<Integer> {
                     } else {
                         manual.setEpochNanos(Simulation.EPOCH_START_SECONDS * 1_000_000_000L + offset);
                     }
-                    if (limiter.check(names[u], null, null, d) && d.status() != Decision.Status.FAILED_OPEN) {
+                    if (limiter.check(names[u], null, null, d) && d.status() != dev.sluice.spi.Outcome.FAILED_OPEN) {
                         allowed++;
                     } else if (d.exceeded()) {
                         blocked++;
@@ -254,7 +254,7 @@ final class ValidateCommand implements Callable<Integer> {
                     manual.setEpochNanos(start + k * gapNanos);
                 }
                 RateLimiter instance = instances.get((int) (k % 3));
-                if (instance.check("alice@example.com", null, null, d) && d.status() != Decision.Status.FAILED_OPEN) {
+                if (instance.check("alice@example.com", null, null, d) && d.status() != dev.sluice.spi.Outcome.FAILED_OPEN) {
                     allowed++;
                 } else if (d.exceeded()) {
                     blocked++;

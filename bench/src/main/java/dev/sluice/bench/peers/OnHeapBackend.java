@@ -3,7 +3,6 @@ package dev.sluice.bench.peers;
 import dev.sluice.Algorithm;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
-import dev.sluice.spi.Limit;
 import java.util.Map;
 
 /**
@@ -24,9 +23,12 @@ public final class OnHeapBackend implements Backend {
     public void evaluate(Batch batch) {
         OnHeapLimiter.Result result = batch.attachment() instanceof OnHeapLimiter.Result r ? r : attach(batch);
         for (int i = 0; i < batch.size(); i++) {
-            Limit rate = batch.rate(i);
-            String key = batch.dimension(i).key() + ':' + batch.value(i) + ':' + rate.windowSeconds();
-            if (limiter.acquire(key, rate.count(), rate.windowNanos(), batch.monotonicNanos(), result)) {
+            StringBuilder key = new StringBuilder(batch.keySpace(i)).append(':').append(batch.part(i, 0));
+            for (int j = 1; j < batch.partCount(i); j++) {
+                key.append('|').append(batch.part(i, j));
+            }
+            String name = key.append(':').append(batch.windowSeconds(i)).toString();
+            if (limiter.acquire(name, batch.count(i), batch.windowNanos(i), batch.monotonicNanos(), result)) {
                 batch.allow(i, result.remaining, result.resetAfterNanos);
             } else {
                 batch.block(i, result.resetAfterNanos, result.retryAfterNanos);
