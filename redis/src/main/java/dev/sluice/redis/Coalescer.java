@@ -1,6 +1,5 @@
 package dev.sluice.redis;
 
-import dev.sluice.redis.RedisBackend.Part;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A part (one check's keys, or on a Cluster the keys of one check that share a slot) is offered to the queue;
  * then the offering thread tries to take a turn ({@code calling} counts the turns taken, at most
  * {@link #MAX_IN_FLIGHT}). A turn's holder drains the queue, up to {@link #MAX_PARTS} parts in arrival order,
- * skipping parts whose check has already settled (timed out), and sends them as one call. It keeps the turn while
+ * skipping parts whose check has already settled (timed out; the check is told, see {@link Check#skipped}) unless
+ * they take a charge back, and sends them as one call. It keeps the turn while
  * that call is in flight, so once every turn is taken later parts only queue. When the reply (or a failure)
  * arrives, on Lettuce's event loop, the next call is sent first with the same turn, from whatever has queued,
  * and then the finished call's answers are delivered, so Redis works on the next call while callers are woken.
@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: any thread may {@link #submit}.
  */
 final class Coalescer {
-    /** The most parts one call carries; with at most three keys each, at most 192 keys. */
+    /** The most parts one call carries, whatever their keys. */
     static final int MAX_PARTS = 64;
 
     /** Sends one call for a group of parts and delivers its answers. */
@@ -130,7 +130,9 @@ final class Coalescer {
         int n = 0;
         Part p;
         while (n < MAX_PARTS && (p = queue.poll()) != null) {
-            if (!p.check().settled()) {
+            if (p.check().settled() && !p.compensating()) {
+                p.check().skipped(p);
+            } else {
                 if (gathered == null) {
                     // Not sized by queue.size(): that walks the whole queue on every call.
                     gathered = new Part[Math.min(MAX_PARTS, MAX_IN_FLIGHT)];

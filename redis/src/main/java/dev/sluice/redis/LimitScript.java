@@ -12,13 +12,32 @@ import java.util.List;
 
 /**
  * One algorithm's Lua script, read once from this package's resources, with the SHA-1 that EVALSHA names it
- * by. Every script takes the same arguments and returns the same shape; {@code docs/redis.md} is the contract.
+ * by: the algorithm's file ({@code fixed_window.lua}, ...) followed by {@code driver.lua}, which every script
+ * shares. Every script takes the same arguments and returns the same shape; {@code docs/redis.md} is the contract.
  *
  * <p>Immutable and thread-safe.
  */
 final class LimitScript {
-    /** Integers each key contributes to a script's reply: allowed, remaining, reset-after ns, retry-after ns. */
+    /**
+     * Integers each key contributes to a script's reply: room (1, 0, or a failure), remaining after the charge,
+     * reset-after ns, retry-after ns (0 with room).
+     */
     static final int REPLY_WIDTH = 4;
+    /** Integers before the keys' in a reply: the time the call read from Redis' {@code TIME}, 0 when it read none. */
+    static final int REPLY_HEADER = 1;
+
+    /** Operation of a check: charge each key that has room. */
+    static final int CHECK = 0;
+    /** Operation of a check: charge every key when each has room, else none. */
+    static final int CHECK_ALL = 1;
+    /** Operation of a check: answer as {@link #CHECK} would, writing nothing. */
+    static final int PEEK = 2;
+    /** Operation of a check: delete every key. */
+    static final int RESET = 3;
+    /** Operation of a check: take back what a {@link #CHECK_ALL} of the same time and member charged. */
+    static final int UNDO = 4;
+
+    private static final String DRIVER = "driver.lua";
 
     private final String resource;
     private final String source;
@@ -44,7 +63,7 @@ final class LimitScript {
                     + "\": the Redis backend has no script for it");
         }
         String resource = algorithm + ".lua";
-        return new LimitScript(resource, read(resource));
+        return new LimitScript(resource, read(resource) + read(DRIVER));
     }
 
     String resource() {

@@ -4,14 +4,10 @@ import dev.sluice.LimiterConfig;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
-import dev.sluice.spi.Operation;
-import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.protocol.CommandType;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -23,18 +19,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The Redis backend: every limiter instance that points at the same Redis shares its counters, and shares
  * them with the system whose key names, value types and units Sluice keeps ({@code docs/redis.md}).
  *
  * <h2>One request, one round trip</h2>
- * A request's dimensions become keys ({@link RedisKeys}) and go to Redis in one {@code EVALSHA} of the
- * configured algorithm's script, which charges every key and answers for each. The script is named by its
- * SHA-1; when Redis does not know it ({@code NOSCRIPT}: a restart, a failover, {@code SCRIPT FLUSH}) the call
- * is repeated once as {@code EVAL}, which puts the script back in Redis' cache. On a Redis Cluster the keys are
- * grouped by hash slot and each group is its own part, all issued at once; Lettuce routes each call to the
- * slot's master and follows {@code MOVED}/{@code ASK}.
+ * A request's entries, any number of them, become keys ({@link RedisKeys}) and go to Redis in one {@code EVALSHA}
+ * of the configured algorithm's script, which runs the request's operation on every key and answers for each: a
+ * check charges its permits to every key with room for them (to all or none, all-or-nothing), a peek answers the
+ * same and writes nothing, a reset deletes the keys. The script is named by its SHA-1; when Redis does not know it
+ * ({@code NOSCRIPT}: a restart, a failover, {@code SCRIPT FLUSH}) the call is repeated once as {@code EVAL}, which
+ * puts the script back in Redis' cache. On a Redis Cluster the keys are grouped by hash slot and each group is its
+ * own part, all issued at once; Lettuce routes each call to the slot's master and follows {@code MOVED}/{@code ASK}.
+ * An all-or-nothing check whose keys span slots is peeked on every slot first and charged only when every key has
+ * room, with the charges taken back if a slot refuses after all ({@link Check}).
  *
  * <h2>Coalescing</h2>
  * Checks that arrive while the connection has its most calls in flight share the next call ({@link Coalescer}:
@@ -61,7 +61,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class RedisBackend implements Backend {
     private static final int SLOTS = SlotHash.SLOT_COUNT;
-    private static final int[][] INDICES = {{}, {0}, {0, 1}, {0, 1, 2}};
+    private static final int[] NO_SLOTS = {-1};
     private static final byte[] NO_MEMBER = {};
 
     private final RedisLink link;
@@ -82,12 +82,15 @@ public final class RedisBackend implements Backend {
     private final LongAdder failures = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder reloads = new LongAdder();
+    private final LongAdder undos = new LongAdder();
+    private final LongAdder undoFailures = new LongAdder();
     private final Coalescer.Sender sender = new ScriptSender();
     /** The one coalescer of a standalone or Sentinel connection; null on a Cluster. */
     private final Coalescer single;
     /** A Cluster's coalescers by slot, made on first use; null otherwise. */
     private final AtomicReferenceArray<Coalescer> bySlot;
     private volatile boolean closed;
+    private volatile Consumer<Part> beforeSubmit;
 
     private RedisBackend(RedisOptions options, String algorithm, LimitScript script, RedisLink link) {
         this.link = link;
@@ -133,18 +136,22 @@ public final class RedisBackend implements Backend {
         return new RedisBackend(options, algorithm, script, link);
     }
 
+    /**
+     * Runs the batch's operation on every entry's key and writes each entry's outcome, waiting at most the command
+     * timeout: a check charges the permits to every entry with room for them (to all or none, all-or-nothing), a
+     * peek answers the same and writes nothing, a reset deletes the keys.
+     */
     @Override
-    public void evaluate(Batch batch) {
+    public void evaluate(Batch request) {
         if (closed) {
             throw closedException();
         }
-        requireSupported(batch);
-        Check check = submit(batch);
+        Check check = submit(request);
         try {
             check.result.get(commandTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // Settle the check here so that exactly one outcome is recorded; when a reply won the race, its
-            // completion is writing the batch now, and join waits for it.
+            // completion is writing the request now, and join waits for it.
             check.fail(e);
             join(check.result);
         } catch (ExecutionException e) {
@@ -156,18 +163,14 @@ public final class RedisBackend implements Backend {
         }
     }
 
+    /** The asynchronous form of {@link #evaluate(Batch)}: a timer bounds it by the command timeout. */
     @Override
     @SuppressWarnings("FutureReturnValueIgnored") // the callbacks fail the check on timeout or cancel the timer
-    public CompletableFuture<Batch> evaluateAsync(Batch batch) {
+    public CompletableFuture<Batch> evaluateAsync(Batch request) {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
-        try {
-            requireSupported(batch);
-        } catch (UnsupportedOperationException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Check check = submit(batch);
+        Check check = submit(request);
         if (!check.result.isDone()) {
             CompletableFuture<Void> bound = new CompletableFuture<>();
             bound.orTimeout(commandTimeoutNanos, TimeUnit.NANOSECONDS)
@@ -181,108 +184,95 @@ public final class RedisBackend implements Backend {
         return check.result;
     }
 
-    /** The scripts charge one permit to keys of one part; peek, reset and all-or-nothing are not written yet. */
-    private static void requireSupported(Batch batch) {
-        boolean composite = false;
-        for (int i = 0; i < batch.size(); i++) {
-            composite |= batch.partCount(i) != 1;
-        }
-        if (batch.operation() != Operation.CHECK || batch.allOrNothing() || batch.permits() != 1 || composite) {
-            throw new UnsupportedOperationException("the Redis backend does not yet answer " + batch.operation()
-                    + " with permits=" + batch.permits() + (batch.allOrNothing() ? ", all or nothing" : "")
-                    + (composite ? ", composite keys" : ""));
-        }
-    }
-
-    /** Builds the check's keys and arguments on the caller's thread and hands its parts to their coalescers. */
-    private Check submit(Batch batch) {
+    /** Builds the request's keys and groups them by slot on the caller's thread, and sends its first phase. */
+    private Check submit(Batch request) {
         checks.increment();
-        int n = batch.size();
+        int n = request.size();
         byte[][] allKeys = new byte[n][];
         for (int i = 0; i < n; i++) {
-            allKeys[i] = keys.key(batch.tenant(), batch.keySpace(i), batch.part(i, 0), batch.windowSeconds(i))
-                    .getBytes(StandardCharsets.UTF_8);
+            allKeys[i] = keys.key(request, i).getBytes(StandardCharsets.UTF_8);
         }
-        long micros = Math.floorDiv(batch.epochNanos(), 1000L);
+        long micros = Math.floorDiv(request.epochNanos(), 1000L);
         byte[] member = slidingWindow
                 ? (memberPrefix + Long.toHexString(sequence.incrementAndGet())).getBytes(StandardCharsets.US_ASCII)
                 : NO_MEMBER;
-        Check check = new Check(batch, n);
-        if (single != null) {
-            check.expectParts(1);
-            single.submit(part(check, indices(n), allKeys, batch, micros, member));
-            return check;
-        }
-        int[] slots = new int[n];
-        int distinct = 0;
-        for (int i = 0; i < n; i++) {
-            slots[i] = SlotHash.getSlot(allKeys[i]);
-            boolean seen = false;
-            for (int j = 0; j < i; j++) {
-                seen |= slots[j] == slots[i];
+        Check check;
+        if (single != null || n <= 1) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
             }
-            distinct += seen ? 0 : 1;
+            int[] slots = single != null || n == 0 ? NO_SLOTS : new int[] {SlotHash.getSlot(allKeys[0])};
+            check = new Check(this, request, micros, member, allKeys, new int[][] {all}, slots);
+        } else {
+            check = groupedBySlot(request, micros, member, allKeys);
         }
-        if (distinct == 1) {
-            check.expectParts(1);
-            slot(slots[0]).submit(part(check, indices(n), allKeys, batch, micros, member));
-            return check;
-        }
-        // Every part is counted before the first is submitted: a part may be answered before the next is built.
-        check.expectParts(distinct);
-        Part[] parts = new Part[distinct];
-        int[] partSlots = new int[distinct];
-        boolean[] taken = new boolean[n];
-        int built = 0;
-        for (int i = 0; i < n; i++) {
-            if (taken[i]) {
-                continue;
-            }
-            int size = 0;
-            for (int j = i; j < n; j++) {
-                size += slots[j] == slots[i] ? 1 : 0;
-            }
-            int[] at = new int[size];
-            int k = 0;
-            for (int j = i; j < n; j++) {
-                if (slots[j] == slots[i]) {
-                    taken[j] = true;
-                    at[k++] = j;
-                }
-            }
-            partSlots[built] = slots[i];
-            parts[built++] = part(check, at, allKeys, batch, micros, member);
-        }
-        for (int i = 0; i < distinct; i++) {
-            slot(partSlots[i]).submit(parts[i]);
-        }
+        check.start();
         return check;
     }
 
-    /** The part of {@code check} for the dimensions {@code at}, its keys and arguments encoded in RESP. */
-    private static Part part(Check check, int[] at, byte[][] allKeys, Batch batch, long micros, byte[] member) {
-        ScriptArgs.Fragment resp = new ScriptArgs.Fragment();
-        for (int i : at) {
-            resp.bulk(allKeys[i]);
+    /** A Cluster request: one group of entries per distinct slot, in order of each slot's first entry. */
+    private Check groupedBySlot(Batch request, long micros, byte[] member, byte[][] allKeys) {
+        int n = allKeys.length;
+        int[] slotOf = new int[n];
+        int[] distinctSlots = new int[n];
+        int[] sizes = new int[n];
+        int[] groupOf = new int[n];
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            slotOf[i] = SlotHash.getSlot(allKeys[i]);
+            int g = 0;
+            while (g < distinct && distinctSlots[g] != slotOf[i]) {
+                g++;
+            }
+            if (g == distinct) {
+                distinctSlots[distinct++] = slotOf[i];
+            }
+            groupOf[i] = g;
+            sizes[g]++;
         }
-        int keysEnd = resp.length();
-        resp.bulk(micros).bulk(member).bulk(at.length);
-        for (int i : at) {
-            resp.bulk(batch.count(i)).bulk(batch.windowSeconds(i));
+        int[][] groups = new int[distinct][];
+        for (int g = 0; g < distinct; g++) {
+            groups[g] = new int[sizes[g]];
+            sizes[g] = 0;
         }
-        return new Part(check, at, allKeys[at[0]], resp.toBytes(), keysEnd);
+        for (int i = 0; i < n; i++) {
+            int g = groupOf[i];
+            groups[g][sizes[g]++] = i;
+        }
+        return new Check(this, request, micros, member, allKeys, groups, java.util.Arrays.copyOf(distinctSlots, distinct));
     }
 
-    /** @return {@code 0 .. n-1}, shared for the common sizes */
-    private static int[] indices(int n) {
-        if (n < INDICES.length) {
-            return INDICES[n];
+    /** Hands {@code part} to its slot's coalescer ({@code slot} -1: the one coalescer of standalone Redis). */
+    void submit(int slot, Part part) {
+        Consumer<Part> observer = beforeSubmit;
+        if (observer != null) {
+            observer.accept(part);
         }
-        int[] at = new int[n];
-        for (int i = 0; i < n; i++) {
-            at[i] = i;
+        (slot < 0 ? single : slot(slot)).submit(part);
+    }
+
+    /**
+     * Sees every part just before it is handed to its coalescer, on the thread that hands it over, so that a test
+     * can change Redis between the phases of a request; null (no observer) outside tests.
+     */
+    void beforeSubmit(Consumer<Part> observer) {
+        this.beforeSubmit = observer;
+    }
+
+    void failed(boolean timeout) {
+        failures.increment();
+        if (timeout) {
+            timeouts.increment();
         }
-        return at;
+    }
+
+    void undone() {
+        undos.increment();
+    }
+
+    void undoFailed() {
+        undoFailures.increment();
     }
 
     private Coalescer slot(int slot) {
@@ -299,13 +289,15 @@ public final class RedisBackend implements Backend {
      * sent; fewer than the checks when concurrent checks share calls), {@code script_call_checks} (the checks
      * those calls carried, a check once per call that carried it: once, or once per slot on a Cluster, and again
      * when NOSCRIPT made its call repeat as EVAL), {@code script_reloads} (NOSCRIPT answered with EVAL),
-     * {@code failures} (requests that failed), {@code timeouts} (of those, requests without a reply in time).
+     * {@code failures} (requests that failed), {@code timeouts} (of those, requests without a reply in time),
+     * {@code undos} (all-or-nothing requests on a Cluster whose charges on some slots were taken back because another
+     * slot refused or failed) and {@code undo_failures} (calls taking a charge back that failed: those charges stay).
      */
     @Override
     public Map<String, Long> stats() {
         return Map.of("checks", checks.sum(), "script_calls", scriptCalls.sum(), "script_call_checks",
                 scriptCallChecks.sum(), "script_reloads", reloads.sum(), "failures", failures.sum(), "timeouts",
-                timeouts.sum());
+                timeouts.sum(), "undos", undos.sum(), "undo_failures", undoFailures.sum());
     }
 
     /** Closes the connection and the client's threads. Idempotent. */
@@ -316,102 +308,6 @@ public final class RedisBackend implements Backend {
         }
         closed = true;
         link.close();
-    }
-
-    /**
-     * A request's keys on one slot (all its keys, except on a Cluster whose slots split them), for the batch's
-     * dimensions {@code at}, in the script's calling convention, already in RESP: {@code resp} holds the keys up
-     * to {@code keysEnd}, then the check's arguments (time, member, key count, each key's limit and window), all
-     * captured when the check was submitted, so a call never reads a batch.
-     */
-    @SuppressWarnings("ArrayRecordComponent") // a carrier of one call's bytes, never compared or hashed
-    record Part(Check check, int[] at, byte[] firstKey, byte[] resp, int keysEnd) {
-        int keyCount() {
-            return at.length;
-        }
-
-        /** {@return the script arguments (ARGV) this part adds: time, member, key count, a pair per key} */
-        int arguments() {
-            return 3 + 2 * at.length;
-        }
-    }
-
-    /**
-     * One request in flight. It settles exactly once: with the replies of all its parts, or with the first
-     * failure (a failed call, a timeout, an interrupt). Only the settling thread writes the batch, before it
-     * completes {@link #result}; a part answered after the check settled is dropped.
-     */
-    final class Check {
-        private static final VarHandle OUTSTANDING;
-        private static final VarHandle SETTLED;
-
-        static {
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                OUTSTANDING = lookup.findVarHandle(Check.class, "outstanding", int.class);
-                SETTLED = lookup.findVarHandle(Check.class, "settled", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        final CompletableFuture<Batch> result = new CompletableFuture<>();
-        private final Batch batch;
-        /** {@link LimitScript#REPLY_WIDTH} values per dimension; each part writes only its own dimensions'. */
-        private final long[] replies;
-        @SuppressWarnings("unused") // through OUTSTANDING
-        private volatile int outstanding;
-        @SuppressWarnings("unused") // through SETTLED
-        private volatile boolean settled;
-
-        Check(Batch batch, int dimensions) {
-            this.batch = batch;
-            this.replies = new long[dimensions * LimitScript.REPLY_WIDTH];
-        }
-
-        void expectParts(int parts) {
-            outstanding = parts;
-        }
-
-        boolean settled() {
-            return settled;
-        }
-
-        /** Copies a part's answers; the last part to arrive settles the check. */
-        void answered(Part part, long[] values, int from) {
-            int[] at = part.at();
-            for (int k = 0; k < at.length; k++) {
-                System.arraycopy(values, from + k * LimitScript.REPLY_WIDTH, replies, at[k] * LimitScript.REPLY_WIDTH,
-                        LimitScript.REPLY_WIDTH);
-            }
-            // Linearizes here: the decrement that reaches zero follows every other part's copy (each decrement
-            // is a volatile read-modify-write after its copy), so the settler sees all replies.
-            if ((int) OUTSTANDING.getAndAdd(this, -1) != 1 || !SETTLED.compareAndSet(this, false, true)) {
-                return;
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                int r = i * LimitScript.REPLY_WIDTH;
-                if (replies[r] == 1) {
-                    batch.allow(i, replies[r + 1], replies[r + 2]);
-                } else {
-                    batch.block(i, replies[r + 2], replies[r + 3]);
-                }
-            }
-            result.complete(batch);
-        }
-
-        /** Settles the check with {@code cause} unless it has settled already; counts it. */
-        void fail(Throwable cause) {
-            if (!SETTLED.compareAndSet(this, false, true)) {
-                return;
-            }
-            failures.increment();
-            Throwable c = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-            if (c instanceof TimeoutException || c instanceof RedisCommandTimeoutException) {
-                timeouts.increment();
-            }
-            result.completeExceptionally(unwrap(c));
-        }
     }
 
     /** Sends a coalescer's parts as one script call and hands each part its answers. */
@@ -433,7 +329,7 @@ public final class RedisBackend implements Backend {
                 keys += p.keyCount();
             }
             int keyCount = keys;
-            int integers = keyCount * LimitScript.REPLY_WIDTH;
+            int integers = LimitScript.REPLY_HEADER + keyCount * LimitScript.REPLY_WIDTH;
             ScriptReply reply = new ScriptReply(integers);
             scriptCalls.increment();
             scriptCallChecks.add(parts.length);
@@ -466,22 +362,23 @@ public final class RedisBackend implements Backend {
             }
             if (cause != null) {
                 for (Part p : parts) {
-                    p.check().fail(cause);
+                    p.check().failed(p, cause);
                 }
                 return;
             }
             long[] values = reply.get();
-            int from = 0;
+            long callMicros = values[0];
+            int from = LimitScript.REPLY_HEADER;
             for (Part p : parts) {
                 if (values[from] == ScriptReply.FAILED) {
-                    p.check().fail(new BackendException("Redis script " + script.resource() + " failed for this "
+                    p.check().failed(p, new BackendException("Redis script " + script.resource() + " failed for this "
                             + "check: a command inside it answered an error, e.g. WRONGTYPE for a key of another type"));
                 } else if (values[from] == ScriptReply.OUT_OF_MEMORY) {
-                    p.check().fail(new BackendException("Redis is out of memory (used_memory above maxmemory, "
+                    p.check().failed(p, new BackendException("Redis is out of memory (used_memory above maxmemory, "
                             + "maxmemory-policy noeviction): it refused this check's first write, and nothing was "
                             + "written"));
                 } else {
-                    p.check().answered(p, values, from);
+                    p.check().answered(p, values, from, callMicros);
                 }
                 from += p.keyCount() * LimitScript.REPLY_WIDTH;
             }
@@ -490,10 +387,10 @@ public final class RedisBackend implements Backend {
 
     /** A reply of any other shape than the call's keys expect is a failure, never a decision. */
     private BackendException badReply(ScriptReply reply) {
-        int keyCount = reply.get().length / LimitScript.REPLY_WIDTH;
+        int keyCount = (reply.get().length - LimitScript.REPLY_HEADER) / LimitScript.REPLY_WIDTH;
         return new BackendException("Redis script " + script.resource() + " replied " + reply.describe() + "; expected "
-                + reply.get().length + " non-negative integers (" + LimitScript.REPLY_WIDTH + " per key, " + keyCount
-                + (keyCount == 1 ? " key" : " keys") + ")");
+                + reply.get().length + " non-negative integers (the call's time, then " + LimitScript.REPLY_WIDTH
+                + " per key, " + keyCount + (keyCount == 1 ? " key" : " keys") + ")");
     }
 
     private static IllegalStateException closedException() {
@@ -508,7 +405,7 @@ public final class RedisBackend implements Backend {
         }
     }
 
-    private static RuntimeException unwrap(Throwable e) {
+    static RuntimeException unwrap(Throwable e) {
         Throwable cause = e;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

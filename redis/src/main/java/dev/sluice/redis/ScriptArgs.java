@@ -1,6 +1,5 @@
 package dev.sluice.redis;
 
-import dev.sluice.redis.RedisBackend.Part;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.CommandArgs;
 import io.netty.buffer.ByteBuf;

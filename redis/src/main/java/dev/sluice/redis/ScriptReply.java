@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Reads a script's reply straight into a {@code long[]}: one flat array of exactly the integers the call's keys
- * expect ({@link LimitScript#REPLY_WIDTH} per key). Anything else (a nested array, a string, nil, too few or too
+ * expect (the call's time, then {@link LimitScript#REPLY_WIDTH} per key). Anything else (a nested array, a string, nil, too few or too
  * many integers) marks the reply malformed instead of failing inside Lettuce's decoder, so that the backend can
  * turn it into a failure of every check of the call. An error reply ({@code NOSCRIPT}, {@code WRONGTYPE}, ...)
  * is Lettuce's to raise.
@@ -65,8 +65,8 @@ final class ScriptReply extends CommandOutput<byte[], byte[], long[]> {
     }
 
     /**
-     * @return true when the reply was one array of exactly the expected integers, each allowed flag 0, 1,
-     *         {@link #FAILED} or {@link #OUT_OF_MEMORY} and every other value not negative
+     * @return true when the reply was one array of exactly the expected integers, each key's first (its room) 0, 1,
+     *         {@link #FAILED} or {@link #OUT_OF_MEMORY} and every value not negative
      */
     boolean wellFormed() {
         if (malformed || arrays != 1 || count != output.length) {
@@ -74,7 +74,8 @@ final class ScriptReply extends CommandOutput<byte[], byte[], long[]> {
         }
         for (int i = 0; i < count; i++) {
             long v = output[i];
-            if (v < 0 || (i % LimitScript.REPLY_WIDTH == 0 && v > OUT_OF_MEMORY)) {
+            boolean room = i >= LimitScript.REPLY_HEADER && (i - LimitScript.REPLY_HEADER) % LimitScript.REPLY_WIDTH == 0;
+            if (v < 0 || (room && v > OUT_OF_MEMORY)) {
                 return false;
             }
         }

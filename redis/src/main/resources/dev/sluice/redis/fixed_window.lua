@@ -1,18 +1,14 @@
--- Sluice fixed window. Contract: docs/redis.md, "Scripts" and "fixed_window.lua".
+-- Sluice fixed window. Contract: docs/redis.md, "Scripts" and "fixed_window.lua"; the calling convention and the
+-- operations are driver.lua's, which follows this file in the script Redis runs.
 -- One call evaluates one or more checks, in order, exactly as if each were its own call.
 -- KEYS      every key of every check, check after check; each key a string holding the count
--- ARGV[1]   "1": take the time from Redis TIME (read once per call) instead of each check's time
--- then, per check: its time (integer microseconds since the Unix epoch), its unique member (unused here),
---           its number of keys c, and c pairs: the key's limit and window in whole seconds
--- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
--- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged), 3 for
--- every key of a check that Redis refused for want of memory (nothing of the call was written).
 --
 -- Writes: a check is decided from reads alone, and its first write is one that Redis refuses when it is out of
 -- memory (maxmemory under noeviction). Redis makes that refusal only until a script has called its first write
 -- command, whatever that command did, so every write the script makes comes after such a command: when Redis is
 -- out of memory as the call starts, every check that would write is refused and nothing is written, and a check
--- that writes nothing (every key over its limit) is answered.
+-- that writes nothing (every key over its limit) is answered. UNDO, which frees what a charge took, calls a write
+-- Redis never refuses first (DEL or PEXPIREAT), so it is not refused for want of memory.
 --
 -- The window of a key ends at the key's absolute expiry, set with PXAT when the count is created (the same
 -- instant as EXPIRE window when client and server clocks agree). The script decides from the request's time
@@ -22,6 +18,10 @@
 -- retry-after, rounded up to whole seconds, are then exact whenever the exact delay is a whole number of seconds,
 -- as it is for the window's first request and for every request a whole number of seconds after it; rounding
 -- the end up instead would add a second to each of those.
+--
+-- A request of n permits is admitted while count + n <= limit and adds n (INCR, INCRBY); a refused one is told to retry
+-- when the window ends. A request of more permits than the limit never fits: it is refused for a whole window
+-- without reading the key.
 
 local floor = math.floor
 local call = redis.call
@@ -51,84 +51,67 @@ local function expiry_millis(key)
   end
 end
 
-local out = {}
-
--- Charges one check: its c keys from KEYS[k + 1], their limits and windows from ARGV[a], its answers to
--- out[o + 1]. Run under pcall, so that an error (a key of another type) fails this check alone.
-local function charge(now, member, k, a, o, c)
-  for j = 1, c do
-    local r = o + 4 * j - 4
-    local key = KEYS[k + j]
-    local limit = tonumber(ARGV[a + 2 * j - 2])
-    local window = tonumber(ARGV[a + 2 * j - 1]) * 1000000
-    local stored = call('GET', key)
-    local count = tonumber(stored)
-    local ends = -2
-    if count ~= nil then
-      ends = expiry_millis(key)
-    end
-    local fresh = count == nil or ends == -2 or (ends >= 0 and now >= ends * 1000)
+-- Decides one key from reads alone: room for n, remaining after the charge, reset and retry-after (0 with room),
+-- then what commit and repair need: the count, the window's end, whether the count starts a window (1) or is
+-- given the window's end it lacks (2), and the stored value.
+local function decide(key, limit, window_seconds, n, now)
+  if n > limit then
+    return false, 0, window_seconds * 1000000000, window_seconds * 1000000000, 0, 0, 0
+  end
+  local stored = call('GET', key)
+  local count = tonumber(stored)
+  local ends = -2
+  if count ~= nil then
+    ends = expiry_millis(key)
+  end
+  local restart = 0
+  if count == nil or ends == -2 or (ends >= 0 and now >= ends * 1000) then
+    count = 0
+    restart = 1
+  elseif ends == -1 then
     -- A count without an expiry (a writer stopped between INCR and EXPIRE) is given this window's.
-    local unexpiring = not fresh and ends == -1
-    if fresh then
-      count = 0
-    end
-    if fresh or unexpiring then
-      ends = floor((now + window) / 1000)
-    end
-    local reset = (ends * 1000 - now) * 1000
-    if count < limit then
-      count = count + 1
-      if fresh or unexpiring then
-        call('SET', key, count, 'PXAT', ends)
-      else
-        call('INCR', key)
-      end
-      out[r + 1] = 1
-      out[r + 2] = limit - count
-      out[r + 3] = reset
-      out[r + 4] = 0
-    else
-      if unexpiring then
-        -- SET rather than PEXPIREAT: a write Redis refuses when out of memory, like every first write here.
-        call('SET', key, stored, 'PXAT', ends)
-      end
-      out[r + 1] = 0
-      out[r + 2] = 0
-      out[r + 3] = reset
-      out[r + 4] = reset
-    end
+    restart = 2
+  end
+  if restart ~= 0 then
+    ends = floor((now + window_seconds * 1000000) / 1000)
+  end
+  local reset = (ends * 1000 - now) * 1000
+  if count + n <= limit then
+    return true, limit - count - n, reset, 0, count, ends, restart, stored
+  end
+  return false, 0, reset, reset, count, ends, restart, stored
+end
+
+local function commit(key, n, now, member, count, ends, restart)
+  if restart ~= 0 then
+    call('SET', key, count + n, 'PXAT', ends)
+  elseif n == 1 then
+    call('INCR', key)
+  else
+    call('INCRBY', key, n)
   end
 end
 
-local server_now
-if ARGV[1] == '1' then
-  local t = call('TIME')
-  server_now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-end
-local o = 0
-local k = 0
-local a = 2
-local argc = #ARGV
-while a <= argc do
-  local c = tonumber(ARGV[a + 2])
-  local ok, err = pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c)
-  if not ok then
-    -- allowed = 3: Redis refused a write for want of memory; 2: any other error. The other fields are 0.
-    local text = type(err) == 'table' and err.err or err
-    local failed = 2
-    if type(text) == 'string' and string.find(text, 'OOM command not allowed', 1, true) then
-      failed = 3
-    end
-    for j = o + 1, o + 4 * c, 4 do
-      out[j] = failed
-      out[j + 1] = 0
-      out[j + 2] = 0
-      out[j + 3] = 0
-    end
+local function repair(key, count, ends, restart, stored)
+  if restart == 2 then
+    -- SET rather than PEXPIREAT: a write Redis refuses when out of memory, like every first write here.
+    call('SET', key, stored, 'PXAT', ends)
   end
-  k = k + c
-  a = a + 3 + 2 * c
-  o = o + 4 * c
 end
-return out
+
+-- Takes back n from the window that ends at ends (milliseconds); a later window is not this charge's.
+local function undo(key, limit, window_seconds, n, now, member, ends)
+  if expiry_millis(key) ~= ends then
+    return
+  end
+  local count = tonumber(call('GET', key))
+  if count == nil then
+    return
+  end
+  if count <= n then
+    call('DEL', key)
+  else
+    call('PEXPIREAT', key, ends)
+    call('DECRBY', key, n)
+  end
+end

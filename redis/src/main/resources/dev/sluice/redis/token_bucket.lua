@@ -1,19 +1,15 @@
--- Sluice token bucket. Contract: docs/redis.md, "Scripts" and "token_bucket.lua".
+-- Sluice token bucket. Contract: docs/redis.md, "Scripts" and "token_bucket.lua"; the calling convention and the
+-- operations are driver.lua's, which follows this file in the script Redis runs.
 -- One call evaluates one or more checks, in order, exactly as if each were its own call.
 -- KEYS      every key of every check, check after check; each key a hash with fields tokens (float) and
---           last_refill (seconds, float)
--- ARGV[1]   "1": take the time from Redis TIME (read once per call) instead of each check's time
--- then, per check: its time (integer microseconds since the Unix epoch), its unique member (unused here),
---           its number of keys c, and c pairs: the key's capacity (limit) and refill window in whole seconds
--- Returns {allowed, remaining, reset_after_ns, retry_after_ns} for every key, flattened in KEYS order; allowed
--- is 2 for every key of a check that failed inside the script (its earlier keys may have been charged), 3 for
--- every key of a check that Redis refused for want of memory (nothing of the call was written).
+--           last_refill (seconds, float); a key's limit is the bucket's capacity, its window the refill time
 --
 -- Writes: a check is decided from reads alone, and its first write is one that Redis refuses when it is out of
 -- memory (maxmemory under noeviction). Redis makes that refusal only until a script has called its first write
 -- command, whatever that command did, so every write the script makes comes after such a command: when Redis is
 -- out of memory as the call starts, every check that would write is refused and nothing is written, and a check
--- that writes nothing (every key over its limit) is answered.
+-- that writes nothing (every key over its limit) is answered. UNDO, which gives back what a charge took, calls a
+-- write Redis never refuses first (PEXPIRE), so it is not refused for want of memory.
 --
 -- Capacity = limit, refilled continuously at limit per window; a new bucket starts full. The arithmetic is
 -- exact: the level is held as nanoseconds of refill ("credit"), one token being worth
@@ -29,6 +25,10 @@
 -- stamped with the fraction, a bucket made such a caller at that second compute a negative elapsed time and see
 -- fewer tokens than Sluice would answer at the same second; stamped with the whole second, it computes exactly
 -- Sluice's answer.
+--
+-- A request of n permits is admitted iff the bucket holds n tokens, and takes them. A refused one is told to retry
+-- when n tokens exist, which is also its reset; one of more permits than the capacity never fits, and is refused
+-- for a whole window.
 
 local floor = math.floor
 local format = string.format
@@ -45,95 +45,94 @@ local function idiv(a, b)
   return q
 end
 
-local out = {}
+-- The bucket's credit as stored (as of its last_refill, in microseconds), or nil when there is no bucket.
+local function stored_credit(key, interval, capacity)
+  local state = call('HMGET', key, 'tokens', 'last_refill')
+  local tokens = tonumber(state[1])
+  local last = tonumber(state[2])
+  if tokens == nil or last == nil then
+    return nil
+  end
+  local credit = floor(tokens * interval + 0.5)
+  -- Below zero when written as of a whole second before the tokens had accrued: at most one second of refill.
+  if credit > capacity then
+    credit = capacity
+  elseif credit < -capacity then
+    credit = -capacity
+  end
+  return credit, floor(last * 1000000 + 0.5)
+end
 
--- Charges one check: its c keys from KEYS[k + 1], their limits and windows from ARGV[a], its answers to
--- out[o + 1]. Run under pcall, so that an error (a key of another type) fails this check alone.
+-- Decides one key from reads alone: room for n, remaining after the charge, reset and retry-after (0 with room),
+-- then what commit needs: the credit and its time, the interval and the capacity. A request of more permits than
+-- the capacity never fits: it is refused for a whole window without reading the key.
 --
 -- A refused key is not written: leaving tokens and last_refill as they were defers the refill, which is exact
 -- (min(cap, min(cap, c + d1) + d2) = min(cap, c + d1 + d2), and a refused key was below cap after d1), and its
 -- expiry, set by the last write, still falls when the bucket is full again + 1 s.
-local function charge(now, member, k, a, o, c)
-  for j = 1, c do
-    local r = o + 4 * j - 4
-    local key = KEYS[k + j]
-    local limit = tonumber(ARGV[a + 2 * j - 2])
-    local window = tonumber(ARGV[a + 2 * j - 1]) * 1000000000
-    local interval = idiv(window + limit - 1, limit)
-    local capacity = limit * interval
-    local state = call('HMGET', key, 'tokens', 'last_refill')
-    local tokens = tonumber(state[1])
-    local last = tonumber(state[2])
-    local credit
-    if tokens == nil or last == nil then
-      credit = capacity
-      last = now
-    else
-      credit = floor(tokens * interval + 0.5)
-      -- Below zero when written as of a whole second before the tokens had accrued: at most one second of refill.
-      if credit > capacity then
-        credit = capacity
-      elseif credit < -capacity then
-        credit = -capacity
-      end
-      last = floor(last * 1000000 + 0.5)
-      if now > last then
-        credit = credit + (now - last) * 1000
-        if credit > capacity then
-          credit = capacity
-        end
-        last = now
-      end
-    end
-    local lag = (last - now) * 1000
-    if credit >= interval then
-      credit = credit - interval
-      local second = floor(last / 1000000)
-      local stamped = credit - (last - second * 1000000) * 1000
-      call('HSET', key, 'tokens', format('%.17g', stamped / interval), 'last_refill', format('%d.000000', second))
-      call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
-      out[r + 1] = 1
-      out[r + 2] = idiv(credit, interval)
-      out[r + 3] = lag + capacity - credit
-      out[r + 4] = 0
-    else
-      -- Refused: the reset is when the next token arrives, the same moment as the retry-after.
-      out[r + 1] = 0
-      out[r + 2] = 0
-      out[r + 3] = lag + interval - credit
-      out[r + 4] = lag + interval - credit
-    end
+local function decide(key, limit, window_seconds, n, now)
+  local window = window_seconds * 1000000000
+  if n > limit then
+    return false, 0, window, window
   end
+  local interval = idiv(window + limit - 1, limit)
+  local capacity = limit * interval
+  local credit, last = stored_credit(key, interval, capacity)
+  if credit == nil then
+    credit = capacity
+    last = now
+  elseif now > last then
+    credit = credit + (now - last) * 1000
+    if credit > capacity then
+      credit = capacity
+    end
+    last = now
+  end
+  local lag = (last - now) * 1000
+  local need = n * interval
+  if credit >= need then
+    local left = credit - need
+    return true, idiv(left, interval), lag + capacity - left, 0, left, last, interval, capacity
+  end
+  -- Refused: the reset is when n tokens exist, the same moment as the retry-after.
+  local wait = lag + need - credit
+  return false, 0, wait, wait
 end
 
-local server_now
-if ARGV[1] == '1' then
-  local t = call('TIME')
-  server_now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+-- Writes the bucket as of the whole second at or before last (see above), and its expiry: when it is full again
+-- + 1 s.
+local function commit(key, n, now, member, credit, last, interval, capacity)
+  local second = floor(last / 1000000)
+  local stamped = credit - (last - second * 1000000) * 1000
+  call('HSET', key, 'tokens', format('%.17g', stamped / interval), 'last_refill', format('%d.000000', second))
+  call('PEXPIRE', key, math.ceil((capacity - credit) / 1000000) + 1000)
 end
-local o = 0
-local k = 0
-local a = 2
-local argc = #ARGV
-while a <= argc do
-  local c = tonumber(ARGV[a + 2])
-  local ok, err = pcall(charge, server_now or tonumber(ARGV[a]), ARGV[a + 1], k, a + 3, o, c)
-  if not ok then
-    -- allowed = 3: Redis refused a write for want of memory; 2: any other error. The other fields are 0.
-    local text = type(err) == 'table' and err.err or err
-    local failed = 2
-    if type(text) == 'string' and string.find(text, 'OOM command not allowed', 1, true) then
-      failed = 3
-    end
-    for j = o + 1, o + 4 * c, 4 do
-      out[j] = failed
-      out[j + 1] = 0
-      out[j + 2] = 0
-      out[j + 3] = 0
-    end
+
+local function repair()
+end
+
+-- Gives back n tokens to the bucket as stored (as of its whole-second last_refill), up to its capacity. A bucket
+-- that is full again by now is deleted, as a missing bucket is a full one (and one that has expired since has
+-- nothing to give back); another gets its expiry for when it is full again + 1 s, first: a write Redis does not
+-- refuse for want of memory, after which it lets HSET through.
+local function undo(key, limit, window_seconds, n, now)
+  local window = window_seconds * 1000000000
+  local interval = idiv(window + limit - 1, limit)
+  local capacity = limit * interval
+  local credit, last = stored_credit(key, interval, capacity)
+  if credit == nil then
+    return
   end
-  k = k + c
-  a = a + 3 + 2 * c
-  o = o + 4 * c
+  credit = credit + n * interval
+  local at_now = credit
+  if now > last then
+    at_now = credit + (now - last) * 1000
+  end
+  if at_now >= capacity then
+    call('DEL', key)
+    return
+  end
+  -- Full again at last + (capacity - credit) ns, which lies after now.
+  call('PEXPIRE', key, math.ceil((capacity - at_now) / 1000000) + 1000)
+  call('HSET', key, 'tokens', format('%.17g', credit / interval))
 end
-return out

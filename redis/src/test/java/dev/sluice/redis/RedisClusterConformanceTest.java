@@ -40,12 +40,6 @@ class RedisClusterConformanceTest extends BackendConformanceKit {
         return RateLimiter.create(config, clock, RedisTestConfigs.backendFor(config, cluster.url()));
     }
 
-    /** The scripts charge one permit to keys of one part; the rest of the new features come with them. */
-    @Override
-    protected boolean supports(Feature feature) {
-        return false;
-    }
-
     @Override
     protected long baseEpochSeconds() {
         return base;

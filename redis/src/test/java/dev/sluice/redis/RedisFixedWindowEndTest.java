@@ -87,14 +87,15 @@ class RedisFixedWindowEndTest {
             }
             command.add("0");
             for (int i = 0; i < keys; i++) {
-                command.addAll(List.of(Long.toString(nowMicros), "", "1", "1000000", "7200"));
+                // Time, member, operation CHECK, one permit, one key: its limit and window.
+                command.addAll(List.of(Long.toString(nowMicros), "", "0", "1", "1", "1000000", "7200"));
             }
             String[] call = command.toArray(String[]::new);
             int misread = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 List<Object> reply = cli.list(call);
                 for (int i = 0; i < keys; i++) {
-                    misread += (Long) reply.get(4 * i + 2) == 500 * NANOS_PER_MILLI ? 0 : 1;
+                    misread += (Long) reply.get(1 + 4 * i + 2) == 500 * NANOS_PER_MILLI ? 0 : 1;
                 }
             }
             assertEquals(0, misread, "window ends misread out of " + ROUNDS * keys);

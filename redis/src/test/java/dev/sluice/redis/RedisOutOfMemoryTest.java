@@ -144,6 +144,56 @@ class RedisOutOfMemoryTest {
         assertEquals(Outcome.BLOCKED, batch.outcome(0));
     }
 
+    /** All or nothing decides every key before it writes: its first write is refused, so none is made. */
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void allOrNothingCheckWithANewKeyBesideOneWithRoomWritesNothing(Algorithm algorithm) {
+        backend = connect(algorithm);
+        long now = nowNanos();
+        backend.evaluate(TestRequest.at(now).preset("user", "frank", 5, 60).batch());
+        Object before = dump(algorithm, "rl:user:frank:60");
+        fillUntilOutOfMemory();
+        TestRequest r = TestRequest.at(now).allOrNothingOn().permits(2).preset("user", "frank", 5, 60)
+                .preset("tool", "search", 5, 1);
+        BackendException e = assertThrows(BackendException.class, () -> backend.evaluate(r.batch()));
+        assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+        assertEquals(before, dump(algorithm, "rl:user:frank:60"));
+        assertEquals(0L, cli.integer("EXISTS", "rl:tool:search:1"));
+    }
+
+    /**
+     * Taking a charge back frees what the charge took, so Redis out of memory must not refuse it: the script's
+     * first write is one Redis lets through (DEL, PEXPIREAT, PEXPIRE, ZREM), after which it refuses nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void undoIsNotRefusedForWantOfMemory(Algorithm algorithm) {
+        String source = LimitScript.of(algorithm).source();
+        long micros = nowNanos() / 1_000;
+        String key = "rl:user:grace:60";
+        // Grace has used 3 of 10; a request of 2 is charged, then Redis runs out of memory before it is taken back.
+        eval(source, key, micros, "earlier", LimitScript.CHECK, 3, 0);
+        Object before = dump(algorithm, key);
+        List<Object> charged = eval(source, key, micros, "this", LimitScript.CHECK_ALL, 2, 0);
+        assertEquals(1L, charged.get(1), charged::toString);
+        fillUntilOutOfMemory();
+        long endMillis = Math.floorDiv(micros + (Long) charged.get(3) / 1_000, 1_000);
+        List<Object> undone = eval(source, key, micros, "this", LimitScript.UNDO, 2, endMillis);
+        assertEquals(List.of(0L, 1L, 0L, 0L, 0L), undone);
+        assertEquals(before, dump(algorithm, key));
+    }
+
+    /** One check by EVAL on {@code key}, 10 per minute: the reply (the call's time, then the key's four integers). */
+    private static List<Object> eval(String source, String key, long micros, String member, int operation, long permits,
+            long endMillis) {
+        List<String> command = new java.util.ArrayList<>(List.of("EVAL", source, "1", key, "0", Long.toString(micros),
+                member, Integer.toString(operation), Long.toString(permits), "1", "10", "60"));
+        if (operation == LimitScript.UNDO) {
+            command.add(Long.toString(endMillis));
+        }
+        return cli.list(command.toArray(String[]::new));
+    }
+
     private static RedisBackend connect(Algorithm algorithm) {
         RedisBackend b = RedisBackend.create(LimiterConfig.builder().backend("redis").redisUrl(redis.url())
                 .algorithm(algorithm).redisCommandTimeout(Duration.ofSeconds(10)).build());

@@ -42,12 +42,6 @@ class RedisStandaloneConformanceTest extends BackendConformanceKit {
         return RateLimiter.create(config, clock, RedisTestConfigs.backendFor(config, redis.url()));
     }
 
-    /** The scripts charge one permit to keys of one part; the rest of the new features come with them. */
-    @Override
-    protected boolean supports(Feature feature) {
-        return false;
-    }
-
     @Override
     protected long baseEpochSeconds() {
         return base;
