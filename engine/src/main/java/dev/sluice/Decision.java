@@ -34,8 +34,8 @@ public final class Decision {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     final Batch batch = new Batch();
-    /** Each entry's rate as configured, so that {@link #dimensionRate(int)} allocates nothing. */
-    private Rate[] rates = new Rate[4];
+    /** The rate {@link #dimensionRate(int)} last gave for each entry, kept: a reused decision allocates none. */
+    private Rate[] rates = new Rate[0];
     /** Where the engine gathers a key's parts before it knows that the request has them all. */
     private String[] keyScratch = new String[1];
     private Outcome status = Outcome.UNLIMITED;
@@ -56,11 +56,10 @@ public final class Decision {
 
     /** {@return true when the request may proceed (always true in permissive mode)} */
     public boolean allowed() {
-        return switch (status) {
-            case UNLIMITED, ALLOWED, FAILED_OPEN -> true;
-            case BLOCKED -> !enforced;
-            case FAILED_CLOSED, UNAVAILABLE -> false;
-        };
+        // Comparisons, not a switch: an enum switch reads a lookup table first, and this is on every check's path.
+        Outcome s = status;
+        return s == Outcome.ALLOWED
+                || (s == Outcome.BLOCKED ? !enforced : s == Outcome.UNLIMITED || s == Outcome.FAILED_OPEN);
     }
 
     /** {@return true when a dimension was over its limit, whether or not the request was blocked} */
@@ -160,10 +159,23 @@ public final class Decision {
     /**
      * {@return that dimension's rate, after its limit's overrides}
      *
+     * <p>The rate is made from the dimension's count and window when first asked for and kept with the decision,
+     * so a reused decision allocates one only when a dimension shows a rate it has not shown before.
+     *
      * @param i index below {@link #dimensionCount()}
      */
     public Rate dimensionRate(int i) {
-        return rates[checked(i)];
+        long count = batch.count(checked(i));
+        long windowSeconds = batch.windowSeconds(i);
+        if (i >= rates.length) {
+            rates = Arrays.copyOf(rates, Math.max(i + 1, 2 * rates.length));
+        }
+        Rate rate = rates[i];
+        if (rate == null || rate.count() != count || rate.windowSeconds() != windowSeconds) {
+            rate = Rate.of(count, windowSeconds);
+            rates[i] = rate;
+        }
+        return rate;
     }
 
     /**
@@ -217,8 +229,9 @@ public final class Decision {
     public List<DimensionResult> dimensions() {
         List<DimensionResult> out = new ArrayList<>(dimensionCount());
         for (int i = 0; i < dimensionCount(); i++) {
-            out.add(new DimensionResult(limitName(i), dimension(i), dimensionAllowed(i), dimensionRate(i), dimensionRemaining(i),
-                    dimensionResetEpochSeconds(i), dimensionResetInSeconds(i), dimensionRetryAfterSeconds(i)));
+            out.add(new DimensionResult(limitName(i), dimension(i), dimensionAllowed(i), dimensionRate(i),
+                    dimensionRemaining(i), dimensionResetEpochSeconds(i), dimensionResetInSeconds(i),
+                    dimensionRetryAfterSeconds(i)));
         }
         return Collections.unmodifiableList(out);
     }
@@ -394,15 +407,6 @@ public final class Decision {
         return keyScratch;
     }
 
-    /** Appends an entry for {@code rate} to the key the batch started last, remembering the rate. */
-    void addRate(Rate rate) {
-        int i = batch.rate(rate.count(), rate.windowSeconds());
-        if (i == rates.length) {
-            rates = Arrays.copyOf(rates, i * 2);
-        }
-        rates[i] = rate;
-    }
-
     void setUnlimited() {
         status = Outcome.UNLIMITED;
         reported = -1;
@@ -425,20 +429,17 @@ public final class Decision {
         int blocked = -1;
         int fewest = -1;
         for (int i = 0; i < batch.size(); i++) {
-            switch (batch.outcome(i)) {
-                case BLOCKED -> {
-                    if (blocked < 0 || shownRetryAfterSeconds(i) < shownRetryAfterSeconds(blocked)) {
-                        blocked = i;
-                    }
+            Outcome outcome = batch.outcome(i);
+            if (outcome == Outcome.ALLOWED) {
+                if (fewest < 0 || batch.remaining(i) < batch.remaining(fewest)) {
+                    fewest = i;
                 }
-                case ALLOWED -> {
-                    if (fewest < 0 || batch.remaining(i) < batch.remaining(fewest)) {
-                        fewest = i;
-                    }
+            } else if (outcome == Outcome.BLOCKED) {
+                if (blocked < 0 || shownRetryAfterSeconds(i) < shownRetryAfterSeconds(blocked)) {
+                    blocked = i;
                 }
-                default -> {
-                    return false;
-                }
+            } else {
+                return false;
             }
         }
         status = blocked >= 0 ? Outcome.BLOCKED : Outcome.ALLOWED;

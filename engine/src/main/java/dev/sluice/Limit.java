@@ -79,7 +79,8 @@ public final class Limit {
 
     @Override
     public String toString() {
-        return name + "{key=" + key + ", rates=" + rates + (overrides.isEmpty() ? "" : ", overrides=" + overrides) + "}";
+        return name + "{key=" + key + ", rates=" + rates + (overrides.isEmpty() ? "" : ", overrides=" + overrides)
+                + "}";
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.sluice;
 
+import dev.sluice.spi.Batch;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,12 @@ import java.util.Map;
  * value to rates. {@link #fill} turns one request into a batch's entries: each limit whose key attributes the
  * request has, at the rates in force for it, one entry per rate.
  *
+ * <p>The presets have paths of their own, straight-line code as short as the engine's before limits became data:
+ * {@code by_user} and {@code by_tenant} are one batch call each, {@code by_tool} one map lookup. The custom limits
+ * follow in a loop of their own; one of one attribute, one rate and no override is one batch call from flat
+ * arrays, and every other takes the general path. The presets stay out of the loop on purpose: the JIT compiler
+ * unrolls a loop, and a loop holding them grew too large to be compiled into its caller.
+ *
  * <p>Immutable and thread-safe; {@code fill} allocates nothing once the decision's scratch has grown.
  */
 final class LimitPlan {
@@ -18,9 +26,30 @@ final class LimitPlan {
     private static final int TOOL = 2;
     private static final int OTHER = 3;
 
+    /** Shapes: one attribute, one rate, no override, by the attribute's slot; the tool preset; anything else. */
+    private static final int ONE_USER = 0;
+    private static final int ONE_TENANT = 1;
+    private static final int ONE_OTHER = 2;
+    private static final int TOOLS = 3;
+    private static final int GENERAL = 4;
+
+    /** The presets: each is on when its name is set. */
+    private final String userName;
+    private final long userCount;
+    private final long userWindowSeconds;
+    private final String tenantName;
+    private final long tenantCount;
+    private final long tenantWindowSeconds;
+    private final Compiled tools;
+
+    /** The custom limits, in configuration order. */
     private final Compiled[] limits;
-    /** The most attributes one limit's key has. */
-    final int widestKey;
+    private final int[] shapes;
+    private final String[] names;
+    private final String[] firstAttributes;
+    private final long[] counts;
+    private final long[] windowSeconds;
+    private final boolean customUsesUser;
 
     /** One limit, compiled. */
     private static final class Compiled {
@@ -31,6 +60,8 @@ final class LimitPlan {
         /** Per key attribute, its overrides by normalised value; {@code null} where it has none. */
         final ByValue[] overrides;
         final boolean hasOverrides;
+        /** The tool preset's shape, one attribute {@code tool}, overrides of one rate and none of its own: by name. */
+        final Map<String, Rate> toolRates;
 
         Compiled(Limit limit) {
             this.name = limit.name();
@@ -56,6 +87,28 @@ final class LimitPlan {
                 overrides[j].rates.put(o.value(), new OverrideRates(order, o.rates().toArray(new Rate[0])));
             }
             this.hasOverrides = !all.isEmpty();
+            Map<String, Rate> byTool = new HashMap<>();
+            boolean tools = key.length == 1 && slots[0] == TOOL && rates.length == 0;
+            for (Limit.ValueOverride o : all) {
+                tools &= o.rates().size() == 1;
+                byTool.put(o.value(), o.rates().get(0));
+            }
+            this.toolRates = tools ? byTool : null;
+        }
+
+        int shape() {
+            if (toolRates != null) {
+                return TOOLS;
+            }
+            if (key.length != 1 || rates.length != 1 || hasOverrides) {
+                return GENERAL;
+            }
+            return switch (slots[0]) {
+                case USER -> ONE_USER;
+                case TENANT -> ONE_TENANT;
+                case OTHER -> ONE_OTHER;
+                default -> GENERAL;
+            };
         }
     }
 
@@ -75,14 +128,54 @@ final class LimitPlan {
         }
     }
 
-    LimitPlan(List<Limit> limits) {
-        this.limits = new Compiled[limits.size()];
-        int widest = 0;
-        for (int i = 0; i < limits.size(); i++) {
-            this.limits[i] = new Compiled(limits.get(i));
-            widest = Math.max(widest, this.limits[i].key.length);
+    LimitPlan(List<Limit> all) {
+        List<Compiled> custom = new ArrayList<>();
+        Compiled user = null;
+        Compiled tenant = null;
+        Compiled tool = null;
+        for (Limit limit : all) {
+            Compiled c = new Compiled(limit);
+            // A custom limit never takes a preset's name: the configuration refuses it.
+            if (c.name.equals(Attributes.USER) && c.shape() == ONE_USER) {
+                user = c;
+            } else if (c.name.equals(Attributes.TENANT) && c.shape() == ONE_TENANT) {
+                tenant = c;
+            } else if (c.name.equals(Attributes.TOOL) && c.shape() == TOOLS) {
+                tool = c;
+            } else {
+                custom.add(c);
+            }
         }
-        this.widestKey = widest;
+        this.userName = user == null ? null : user.name;
+        this.userCount = user == null ? 0 : user.rates[0].count();
+        this.userWindowSeconds = user == null ? 0 : user.rates[0].windowSeconds();
+        this.tenantName = tenant == null ? null : tenant.name;
+        this.tenantCount = tenant == null ? 0 : tenant.rates[0].count();
+        this.tenantWindowSeconds = tenant == null ? 0 : tenant.rates[0].windowSeconds();
+        this.tools = tool;
+        int n = custom.size();
+        this.limits = new Compiled[n];
+        this.shapes = new int[n];
+        this.names = new String[n];
+        this.firstAttributes = new String[n];
+        this.counts = new long[n];
+        this.windowSeconds = new long[n];
+        boolean usesUser = false;
+        for (int k = 0; k < n; k++) {
+            Compiled c = custom.get(k);
+            this.limits[k] = c;
+            shapes[k] = c.shape();
+            names[k] = c.name;
+            firstAttributes[k] = c.key[0];
+            if (c.rates.length > 0) {
+                counts[k] = c.rates[0].count();
+                windowSeconds[k] = c.rates[0].windowSeconds();
+            }
+            for (int slot : c.slots) {
+                usesUser |= slot == USER;
+            }
+        }
+        this.customUsesUser = usesUser;
     }
 
     /**
@@ -95,62 +188,123 @@ final class LimitPlan {
      * @param request the request, for caller-set attributes; {@code null} when it has none
      */
     void fill(Decision d, String user, String tenant, String tool, Request request) {
-        String[] values = d.keyScratch(widestKey);
+        Batch batch = d.batch;
         String normalisedUser = null;
-        String normalisedTool = null;
-        boolean toolDone = false;
-        for (Compiled limit : limits) {
-            Rate[] rates = limit.rates;
-            int overrideOrder = Integer.MAX_VALUE;
-            int n = limit.slots.length;
-            boolean present = true;
-            for (int j = 0; j < n; j++) {
-                ByValue byValue = limit.hasOverrides ? limit.overrides[j] : null;
-                Map<String, OverrideRates> overrides = byValue == null ? null : byValue.rates;
-                String value;
-                switch (limit.slots[j]) {
-                    case USER -> {
-                        if (normalisedUser == null) {
-                            normalisedUser = RateLimiter.normaliseUser(user);
-                        }
-                        value = normalisedUser;
-                    }
-                    case TENANT -> value = tenant;
-                    case TOOL -> {
-                        if (!toolDone) {
-                            // A name found as given among the normalised names is normalised already: most
-                            // requests name a configured tool exactly, and need no trimming or lower-casing.
-                            normalisedTool = tool != null && overrides != null && overrides.containsKey(tool)
-                                    ? tool : Attributes.normaliseTool(tool);
-                            toolDone = true;
-                        }
-                        value = normalisedTool;
-                    }
-                    default -> value = request == null ? null : Attributes.normaliseOther(request.other(limit.key[j]));
+        if (userName != null) {
+            normalisedUser = RateLimiter.normaliseUser(user);
+            batch.add(userName, Attributes.USER, normalisedUser, userCount, userWindowSeconds);
+        }
+        if (tenantName != null && tenant != null) {
+            batch.add(tenantName, Attributes.TENANT, tenant, tenantCount, tenantWindowSeconds);
+        }
+        if (tools != null && tool != null) {
+            addTool(batch, tools, tool);
+        }
+        if (limits.length > 0) {
+            addCustom(d, normalisedUser == null && customUsesUser ? RateLimiter.normaliseUser(user) : normalisedUser,
+                    tenant, tool, request);
+        }
+    }
+
+    /** The custom limits, in configuration order. */
+    private void addCustom(Decision d, String normalisedUser, String tenant, String tool, Request request) {
+        Batch batch = d.batch;
+        int[] shapes = this.shapes;
+        for (int k = 0; k < shapes.length; k++) {
+            int shape = shapes[k];
+            if (shape == ONE_USER) {
+                batch.add(names[k], Attributes.USER, normalisedUser, counts[k], windowSeconds[k]);
+            } else if (shape == ONE_TENANT) {
+                if (tenant != null) {
+                    batch.add(names[k], Attributes.TENANT, tenant, counts[k], windowSeconds[k]);
                 }
-                if (value == null) {
-                    present = false;
-                    break;
+            } else {
+                addOther(d, k, normalisedUser, tenant, tool, request);
+            }
+        }
+    }
+
+    /** A limit of any shape but the commonest two. */
+    private void addOther(Decision d, int k, String normalisedUser, String tenant, String tool, Request request) {
+        switch (shapes[k]) {
+            case ONE_OTHER -> {
+                String value = request == null ? null
+                        : Attributes.normaliseOther(request.other(firstAttributes[k]));
+                if (value != null) {
+                    d.batch.add(names[k], firstAttributes[k], value, counts[k], windowSeconds[k]);
                 }
-                values[j] = value;
-                if (overrides != null) {
-                    OverrideRates o = overrides.get(value);
-                    if (o != null && o.order < overrideOrder) {
-                        overrideOrder = o.order;
-                        rates = o.rates;
-                    }
-                }
             }
-            if (!present || rates.length == 0) {
-                continue;
+            case TOOLS -> addTool(d.batch, limits[k], tool);
+            default -> addGeneral(d, limits[k], normalisedUser, tenant, tool, request);
+        }
+    }
+
+    /**
+     * The tool preset: the tool as given is looked up first, since a name found among the normalised names is
+     * normalised already, and most requests name a configured tool exactly; only the rest are trimmed and
+     * lower-cased.
+     */
+    private static void addTool(Batch batch, Compiled limit, String tool) {
+        if (tool == null) {
+            return;
+        }
+        String name = tool;
+        Rate rate = limit.toolRates.get(name);
+        if (rate == null) {
+            name = Attributes.normaliseTool(tool);
+            rate = name == null || name.equals(tool) ? null : limit.toolRates.get(name);
+        }
+        if (rate != null) {
+            batch.add(limit.name, Attributes.TOOL, name, rate.count(), rate.windowSeconds());
+        }
+    }
+
+    /** Any other limit: every key attribute's value, the first matching override, then an entry per rate. */
+    private static void addGeneral(Decision d, Compiled limit, String normalisedUser, String tenant, String tool,
+            Request request) {
+        Rate[] rates = limit.rates;
+        int overrideOrder = Integer.MAX_VALUE;
+        int n = limit.slots.length;
+        // The first part is kept in a local: then a key of one part needs no scratch.
+        String first = null;
+        String[] more = n > 1 ? d.keyScratch(n) : null;
+        for (int j = 0; j < n; j++) {
+            String value = switch (limit.slots[j]) {
+                case USER -> normalisedUser;
+                case TENANT -> tenant;
+                case TOOL -> Attributes.normaliseTool(tool);
+                default -> request == null ? null : Attributes.normaliseOther(request.other(limit.key[j]));
+            };
+            if (value == null) {
+                return;
             }
-            d.batch.key(limit.name);
-            for (int j = 0; j < n; j++) {
-                d.batch.part(limit.key[j], values[j]);
+            if (j == 0) {
+                first = value;
+            } else {
+                more[j] = value;
             }
-            for (Rate rate : rates) {
-                d.addRate(rate);
+            ByValue byValue = limit.hasOverrides ? limit.overrides[j] : null;
+            OverrideRates o = byValue == null ? null : byValue.rates.get(value);
+            if (o != null && o.order < overrideOrder) {
+                overrideOrder = o.order;
+                rates = o.rates;
             }
+        }
+        if (rates.length == 0) {
+            return;
+        }
+        Batch batch = d.batch;
+        if (n == 1) {
+            batch.add(limit.name, limit.key[0], first, rates[0].count(), rates[0].windowSeconds());
+        } else {
+            batch.key(limit.name).part(limit.key[0], first);
+            for (int j = 1; j < n; j++) {
+                batch.part(limit.key[j], more[j]);
+            }
+            batch.rate(rates[0].count(), rates[0].windowSeconds());
+        }
+        for (int r = 1; r < rates.length; r++) {
+            batch.rate(rates[r].count(), rates[r].windowSeconds());
         }
     }
 }

@@ -259,8 +259,8 @@ public final class LimiterConfig {
     public String toString() {
         return "LimiterConfig{by_user=" + byUser + ", by_tenant=" + byTenant + ", by_tool=" + byTool
                 + (limits.size() > presetCount() ? ", limits=" + limits.subList(presetCount(), limits.size()) : "")
-                + (allOrNothing ? ", all_or_nothing=true" : "") + ", algorithm=" + algorithm.configName() + ", backend=" + backend + ", mode=" + mode.configName()
-                + ", fail_mode=" + failMode.configName() + "}";
+                + (allOrNothing ? ", all_or_nothing=true" : "") + ", algorithm=" + algorithm.configName()
+                + ", backend=" + backend + ", mode=" + mode.configName() + ", fail_mode=" + failMode.configName() + "}";
     }
 
     private int presetCount() {

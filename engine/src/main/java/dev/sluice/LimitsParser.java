@@ -40,7 +40,8 @@ final class LimitsParser {
             return;
         }
         if (!(value instanceof List<?> list)) {
-            settings.report("limits=" + quote(value) + ": expected a list of limits, each a map with name, key and rates");
+            settings.report("limits=" + quote(value)
+                    + ": expected a list of limits, each a map with name, key and rates");
             return;
         }
         for (int i = 0; i < list.size(); i++) {
@@ -94,7 +95,8 @@ final class LimitsParser {
             return null;
         }
         if (RESERVED.contains(name)) {
-            settings.report(field + "=" + quote(value) + ": names the by_" + name + " preset; give the limit a name of its own");
+            settings.report(field + "=" + quote(value) + ": names the by_" + name
+                    + " preset; give the limit a name of its own");
             return null;
         }
         String earlier = fieldOfName.putIfAbsent(name, owner);
@@ -182,7 +184,8 @@ final class LimitsParser {
             return List.of();
         }
         if (!(value instanceof List<?> items)) {
-            settings.report(field + "=" + quote(value) + ": expected a list of overrides, e.g. [{tenant: acme, rates: \"100/s\"}]");
+            settings.report(field + "=" + quote(value)
+                    + ": expected a list of overrides, e.g. [{tenant: acme, rates: \"100/s\"}]");
             return null;
         }
         int before = settings.problems().size();
@@ -200,7 +203,8 @@ final class LimitsParser {
     private Limit.ValueOverride override(String keySpace, String field, Object value, List<String> key,
             Map<String, String> fieldOfValue) {
         if (!(value instanceof Map<?, ?> entries)) {
-            settings.report(field + "=" + quote(value) + ": expected a map of one key attribute to its value, and rates,"
+            settings.report(field + "=" + quote(value)
+                    + ": expected a map of one key attribute to its value, and rates,"
                     + " e.g. {tenant: acme, rates: \"100/s\"}");
             return null;
         }
@@ -241,7 +245,8 @@ final class LimitsParser {
         }
         String earlier = fieldOfValue.putIfAbsent(attribute + "\u0000" + normalised, valueField + "=" + quote(raw));
         if (earlier != null) {
-            settings.report(valueField + "=" + quote(raw) + ": normalises to \"" + normalised + "\", as " + earlier + " does");
+            settings.report(valueField + "=" + quote(raw) + ": normalises to \"" + normalised + "\", as " + earlier
+                    + " does");
             return null;
         }
         return settings.problems().size() > before ? null : new Limit.ValueOverride(attribute, normalised, rates);

@@ -120,15 +120,73 @@ public final class MemoryBackend implements Backend {
     @Override
     public void evaluate(Batch batch) {
         Scratch scratch = batch.attachment() instanceof Scratch s ? s : attach(batch);
+        if (batch.operation() != Operation.CHECK || batch.allOrNothing()) {
+            evaluateOther(batch, scratch);
+            return;
+        }
+        // The check that charges whatever admits: every preset's path, kept as short as it was before batches
+        // had operations.
         StoreBatch requests = scratch.requests.clear();
+        int size = batch.size();
+        long permits = batch.permits();
+        boolean overCost = false;
+        for (int i = 0; i < size; i++) {
+            long count = batch.count(i);
+            long windowSeconds = batch.windowSeconds(i);
+            if (permits > count || batch.partCount(i) != 1) {
+                overCost = true;
+                break;
+            }
+            requests.add(fingerprint, seed(batch.keySpace(i), windowSeconds), batch.part(i, 0), permits, count,
+                    windowSeconds * NANOS_PER_SECOND);
+        }
+        if (overCost) {
+            evaluateOther(batch, scratch);
+            return;
+        }
+        store.acquire(requests, batch.monotonicNanos());
+        for (int i = 0; i < size; i++) {
+            write(batch, i, requests.result(i));
+        }
+    }
+
+    /** Every other batch: composite keys, entries that cost more than their count, all or nothing, peek, reset. */
+    private void evaluateOther(Batch batch, Scratch scratch) {
+        StoreBatch requests = scratch.requests.clear();
+        Operation operation = batch.operation();
+        // A reset forgets every key, whatever the request would cost.
+        boolean overCost = addKeys(batch, scratch, operation == Operation.RESET ? 1 : batch.permits());
+        int[] index = scratch.index;
+        long now = batch.monotonicNanos();
+        if (operation == Operation.CHECK && !batch.allOrNothing()) {
+            store.acquire(requests, now);
+            write(batch, requests, index);
+        } else if (operation == Operation.CHECK) {
+            checkAllOrNothing(batch, requests, index, overCost, now);
+        } else if (operation == Operation.PEEK) {
+            store.peek(requests, now);
+            write(batch, requests, index);
+        } else {
+            store.reset(requests, now);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.allow(i, batch.count(i), 0);
+            }
+        }
+    }
+
+    /**
+     * Fingerprints every entry's key into the scratch's store batch, at {@code permits} each, and notes each entry's
+     * store request in the scratch's index; an entry that costs more than its count gets none.
+     *
+     * @return true when some entry costs more than its count
+     */
+    private boolean addKeys(Batch batch, Scratch scratch, long permits) {
+        StoreBatch requests = scratch.requests;
         int size = batch.size();
         if (scratch.index.length < size) {
             scratch.index = new int[Math.max(size, 2 * scratch.index.length)];
         }
         int[] index = scratch.index;
-        Operation operation = batch.operation();
-        // A reset forgets every key, whatever the request would cost.
-        long permits = operation == Operation.RESET ? 1 : batch.permits();
         boolean overCost = false;
         for (int i = 0; i < size; i++) {
             long count = batch.count(i);
@@ -144,35 +202,20 @@ public final class MemoryBackend implements Backend {
             if (parts == 1) {
                 index[i] = requests.add(fingerprint, seed, batch.part(i, 0), permits, count, windowNanos);
             } else {
-                long[] lo = scratch.lo;
-                long hi = fingerprint.of(seed, batch.part(i, 0), lo, 0);
-                for (int j = 1; j < parts; j++) {
-                    hi = fingerprint.of(hi, lo[0], batch.part(i, j), lo, 0);
-                }
-                index[i] = requests.add(hi, lo[0], permits, count, windowNanos);
+                index[i] = addComposite(batch, i, parts, seed, scratch.lo, requests, permits, count, windowNanos);
             }
         }
-        long now = batch.monotonicNanos();
-        switch (operation) {
-            case CHECK -> {
-                if (batch.allOrNothing()) {
-                    checkAllOrNothing(batch, requests, index, overCost, now);
-                } else {
-                    store.acquire(requests, now);
-                    write(batch, requests, index);
-                }
-            }
-            case PEEK -> {
-                store.peek(requests, now);
-                write(batch, requests, index);
-            }
-            case RESET -> {
-                store.reset(requests, now);
-                for (int i = 0; i < size; i++) {
-                    batch.allow(i, batch.count(i), 0);
-                }
-            }
+        return overCost;
+    }
+
+    /** A composite key's parts hashed one after another, each part's fingerprint the seed of the next. */
+    private int addComposite(Batch batch, int i, int parts, long seed, long[] lo, StoreBatch requests, long permits,
+            long count, long windowNanos) {
+        long hi = fingerprint.of(seed, batch.part(i, 0), lo, 0);
+        for (int j = 1; j < parts; j++) {
+            hi = fingerprint.of(hi, lo[0], batch.part(i, j), lo, 0);
         }
+        return requests.add(hi, lo[0], permits, count, windowNanos);
     }
 
     /**
@@ -210,24 +253,27 @@ public final class MemoryBackend implements Backend {
         }
     }
 
-    /** Writes each entry's outcome from its store result; an entry that costs more than its count blocks for its window. */
+    /** Writes each entry's outcome from its store result; one costing more than its count blocks for its window. */
     private void write(Batch batch, StoreBatch requests, int[] index) {
         for (int i = 0; i < batch.size(); i++) {
             if (index[i] < 0) {
                 long windowNanos = batch.windowNanos(i);
                 batch.block(i, windowNanos, windowNanos);
-                continue;
-            }
-            AcquireResult result = requests.result(index[i]);
-            AcquireStatus status = result.status();
-            if (status == AcquireStatus.ALLOWED) {
-                batch.allow(i, result.remaining(), result.resetAfterNanos());
-            } else if (status == AcquireStatus.BLOCKED) {
-                batch.block(i, result.resetAfterNanos(), result.retryAfterNanos());
             } else {
-                tableFull(batch.monotonicNanos());
-                batch.block(i, TABLE_FULL_RETRY_NANOS, TABLE_FULL_RETRY_NANOS);
+                write(batch, i, requests.result(index[i]));
             }
+        }
+    }
+
+    private void write(Batch batch, int i, AcquireResult result) {
+        AcquireStatus status = result.status();
+        if (status == AcquireStatus.ALLOWED) {
+            batch.allow(i, result.remaining(), result.resetAfterNanos());
+        } else if (status == AcquireStatus.BLOCKED) {
+            batch.block(i, result.resetAfterNanos(), result.retryAfterNanos());
+        } else {
+            tableFull(batch.monotonicNanos());
+            batch.block(i, TABLE_FULL_RETRY_NANOS, TABLE_FULL_RETRY_NANOS);
         }
     }
 
@@ -258,7 +304,8 @@ public final class MemoryBackend implements Backend {
 
     private void tableFull(long now) {
         long next = nextFullLog.get();
-        if ((next == Long.MIN_VALUE || now - next >= 0) && nextFullLog.compareAndSet(next, now + FULL_LOG_INTERVAL_NANOS)) {
+        if ((next == Long.MIN_VALUE || now - next >= 0)
+                && nextFullLog.compareAndSet(next, now + FULL_LOG_INTERVAL_NANOS)) {
             LOG.log(System.Logger.Level.WARNING, "Embedded rate-limit table full: " + store.size() + " live keys of "
                     + store.capacity() + " (memory_max_keys); new keys are refused until keys expire."
                     + " Refusals so far: " + store.tableFullCount() + ". Raise memory_max_keys to hold more.");

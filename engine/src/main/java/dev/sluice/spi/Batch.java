@@ -1,6 +1,7 @@
 package dev.sluice.spi;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One request on its way through a backend: what it asks ({@link #operation()}), what it costs
@@ -54,6 +55,12 @@ public final class Batch {
     private static final byte UNAVAILABLE = (byte) Outcome.UNAVAILABLE.ordinal();
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+    /*
+     * References that are the same from request to request (the operation, key spaces, attribute names: the
+     * configuration's own strings) are written only when they change. A batch lives long, so it is in the old
+     * generation, and every reference store into it runs the collector's write barrier, which on G1 costs a
+     * memory fence; a compare costs a load.
+     */
     private Operation operation = Operation.CHECK;
     private boolean allOrNothing;
     private long permits = 1;
@@ -109,16 +116,21 @@ public final class Batch {
      * @return this batch
      * @throws IllegalArgumentException when {@code permits} is below 1 or {@code operation} is null
      */
+    @SuppressWarnings("ReferenceEquality") // identity is meant: the same reference need not be stored again
     public Batch begin(Operation operation, long permits, boolean allOrNothing, String tenant, long monotonicNanos,
             long epochNanos) {
         if (permits < 1 || operation == null) {
             throw new IllegalArgumentException(operation == null ? "operation=null: required"
                     : "permits=" + permits + ": must be at least 1");
         }
-        this.operation = operation;
+        if (this.operation != operation) {
+            this.operation = operation;
+        }
         this.permits = permits;
         this.allOrNothing = allOrNothing;
-        this.tenant = tenant;
+        if (this.tenant != tenant) {
+            this.tenant = tenant;
+        }
         this.monotonicNanos = monotonicNanos;
         this.epochNanos = epochNanos;
         this.size = 0;
@@ -133,8 +145,11 @@ public final class Batch {
      * @param keySpace the name its limit's keys carry
      * @return this batch
      */
+    @SuppressWarnings("ReferenceEquality") // identity is meant: the same reference need not be stored again
     public Batch key(String keySpace) {
-        this.keySpace = keySpace;
+        if (this.keySpace != keySpace) {
+            this.keySpace = keySpace;
+        }
         this.keyFrom = parts;
         return this;
     }
@@ -147,15 +162,17 @@ public final class Batch {
      * @return this batch
      * @throws IllegalStateException when no key was started, or the key already has an entry
      */
+    @SuppressWarnings("ReferenceEquality") // identity is meant: the same reference need not be stored again
     public Batch part(String attribute, String value) {
         if (keySpace == null || (size > 0 && partFrom[size - 1] == keyFrom)) {
             throw new IllegalStateException("a part belongs to a key started with key() and precedes its rates");
         }
         if (parts == partValues.length) {
-            partAttributes = Arrays.copyOf(partAttributes, parts * 2);
-            partValues = Arrays.copyOf(partValues, parts * 2);
+            growParts();
         }
-        partAttributes[parts] = attribute;
+        if (partAttributes[parts] != attribute) {
+            partAttributes[parts] = attribute;
+        }
         partValues[parts] = value;
         parts++;
         return this;
@@ -169,6 +186,7 @@ public final class Batch {
      * @return the entry's index
      * @throws IllegalStateException when no key with at least one part was started
      */
+    @SuppressWarnings("ReferenceEquality") // identity is meant: the same reference need not be stored again
     public int rate(long count, long windowSeconds) {
         if (keySpace == null || parts == keyFrom) {
             throw new IllegalStateException("an entry needs a key started with key() and at least one part()");
@@ -177,7 +195,9 @@ public final class Batch {
         if (i == keySpaces.length) {
             grow();
         }
-        keySpaces[i] = keySpace;
+        if (keySpaces[i] != keySpace) {
+            keySpaces[i] = keySpace;
+        }
         partFrom[i] = keyFrom;
         partCounts[i] = parts - keyFrom;
         counts[i] = count;
@@ -201,8 +221,60 @@ public final class Batch {
      * @return this batch
      */
     public Batch add(String keySpace, String value, long count, long windowSeconds) {
-        key(keySpace).part(keySpace, value).rate(count, windowSeconds);
+        add(keySpace, keySpace, value, count, windowSeconds);
         return this;
+    }
+
+    /**
+     * Appends an entry whose key has one part, in one call: the same as
+     * {@code key(keySpace).part(attribute, value).rate(count, windowSeconds)}, so that {@link #rate} may add the
+     * key's other rates after it.
+     *
+     * @param keySpace the name the keys of the entry's limit carry
+     * @param attribute the request attribute, e.g. {@code user}
+     * @param value its normalised value
+     * @param count units per window, at least 1
+     * @param windowSeconds the window, at least 1 second
+     * @return the entry's index
+     */
+    @SuppressWarnings("ReferenceEquality") // identity is meant: the same reference need not be stored again
+    public int add(String keySpace, String attribute, String value, long count, long windowSeconds) {
+        int p = parts;
+        if (p == partValues.length) {
+            growParts();
+        }
+        if (partAttributes[p] != attribute) {
+            partAttributes[p] = attribute;
+        }
+        partValues[p] = value;
+        parts = p + 1;
+        if (this.keySpace != keySpace) {
+            this.keySpace = keySpace;
+        }
+        this.keyFrom = p;
+        int i = size;
+        if (i == keySpaces.length) {
+            grow();
+        }
+        if (keySpaces[i] != keySpace) {
+            keySpaces[i] = keySpace;
+        }
+        partFrom[i] = p;
+        partCounts[i] = 1;
+        counts[i] = count;
+        this.windowSeconds[i] = windowSeconds;
+        outcomes[i] = UNAVAILABLE;
+        remaining[i] = 0;
+        resetAfterNanos[i] = 0;
+        retryAfterNanos[i] = 0;
+        size = i + 1;
+        return i;
+    }
+
+    // Growth lives apart from the methods that append, so that they stay small enough to compile into their callers.
+    private void growParts() {
+        partAttributes = Arrays.copyOf(partAttributes, parts * 2);
+        partValues = Arrays.copyOf(partValues, parts * 2);
     }
 
     private void grow() {
@@ -413,17 +485,12 @@ public final class Batch {
         this.attachment = attachment;
     }
 
+    // Objects.checkIndex is an intrinsic: the accessors stay small enough to inline on the request path.
     private int check(int i) {
-        if (i < 0 || i >= size) {
-            throw new IndexOutOfBoundsException("entry index " + i + " outside 0.." + (size - 1));
-        }
-        return i;
+        return Objects.checkIndex(i, size);
     }
 
     private int partIndex(int i, int j) {
-        if (j < 0 || j >= partCounts[check(i)]) {
-            throw new IndexOutOfBoundsException("part index " + j + " outside 0.." + (partCounts[i] - 1));
-        }
-        return partFrom[i] + j;
+        return partFrom[i] + Objects.checkIndex(j, partCounts[check(i)]);
     }
 }
