@@ -4,6 +4,7 @@
  */
 module dev.sluice.engine {
     requires dev.sluice.store;
+    requires jdk.jfr;
 
     exports dev.sluice;
     exports dev.sluice.spi;

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.internal.Events;
 import dev.sluice.internal.MemoryBackend;
 import dev.sluice.spi.Backend;
 import dev.sluice.spi.Batch;
@@ -418,6 +419,8 @@ public final class RateLimiter implements AutoCloseable {
     private void complete(Decision d) {
         if (!d.aggregate(enforce)) {
             recover(d, null);
+        } else if (!d.allowed()) {
+            Events.refused(d.batch);
         }
     }
 
@@ -460,6 +463,10 @@ public final class RateLimiter implements AutoCloseable {
         }
         decidedLocally.increment();
         failureLog.failed(cause, FailMode.LOCAL);
+        Events.backendFailure(config.backend(), FailMode.LOCAL.configName(), cause);
+        if (!d.allowed()) {
+            Events.refused(d.batch);
+        }
     }
 
     /** {@return the embedded store of {@code fail_mode: local}, made now if this is the first failure} */
@@ -487,6 +494,7 @@ public final class RateLimiter implements AutoCloseable {
             failedOpen.increment();
         }
         failureLog.failed(cause, failMode);
+        Events.backendFailure(config.backend(), failMode.configName(), cause);
         d.setFailed(failMode);
     }
 

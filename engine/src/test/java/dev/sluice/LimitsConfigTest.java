@@ -207,6 +207,23 @@ class LimitsConfigTest {
     }
 
     @Test
+    void slidingWindowsOfMoreDistinctCountsThanTheEmbeddedStoreHoldsAreRefused() {
+        assertEquals(problems("algorithm=\"sliding_window\": the limits have 257 distinct counts, and the embedded store"
+                + " keeps sliding-window logs of at most 256; use fewer distinct counts"),
+                assertThrows(IllegalArgumentException.class, () -> tenantsAtDistinctCounts(257).build()).getMessage());
+        assertEquals(256, tenantsAtDistinctCounts(256).build().limits().get(0).overrides().size());
+    }
+
+    /** A sliding-window configuration whose tenants have {@code n} distinct counts. */
+    private static LimiterConfig.Builder tenantsAtDistinctCounts(int n) {
+        Limit.Builder perTenant = Limit.named("per_tenant").key("tenant");
+        for (int i = 1; i <= n; i++) {
+            perTenant.override("tenant", "t" + i, i + "/m");
+        }
+        return LimiterConfig.builder().algorithm(Algorithm.SLIDING_WINDOW).limit(perTenant).memoryBudgetBytes(1L << 30);
+    }
+
+    @Test
     void aMapWhoseKeysCannotBeComparedIsAProblemNotAnException() {
         Map<Object, Object> limit = new TreeMap<>(Map.of(1, "a", 2, "b"));
         assertEquals(problems("limits[0][1 (Integer)]: a setting name must be a string",

@@ -1,6 +1,9 @@
 package dev.sluice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.spi.BackendException;
 import dev.sluice.spi.Batch;
@@ -143,6 +146,62 @@ class LocalFailModeTest {
             }
             Decision d = limiter.check("alice", null, null);
             assertEquals(List.of(true, true), List.of(d.allowed(), d.exceeded()));
+        }
+    }
+
+    @Test
+    void customLimitsCompositeKeysAndPermitsAreDecidedLocally() {
+        LimiterConfig config = LimiterConfig.builder().limit(Limit.named("api").key("tenant", "api_key")
+                .rates("5/m", "8/h").override("tenant", "acme", "10/m", "20/h")).build();
+        try (RateLimiter limiter = RateLimiter.create(config, new ManualClock(T0),
+                ScriptedBackend.throwing(new BackendException("connection refused")))) {
+            Request request = new Request().tenant("acme").attribute("api_key", "k1").permits(4);
+            Decision d = limiter.check(request);
+            assertEquals(List.of(6L, 16L), List.of(d.dimensionRemaining(0), d.dimensionRemaining(1)));
+            assertEquals(1, limiter.check(request.clear().tenant("globex").attribute("api_key", "k1").permits(4))
+                    .remaining());
+            assertEquals(2, limiter.stats().decidedLocally());
+        }
+    }
+
+    @Test
+    void allOrNothingHoldsOnTheLocalStore() {
+        LimiterConfig config = fiveAMinute().allOrNothing(true).limit(Limit.named("api").key("user").rates("2/m")).build();
+        try (RateLimiter limiter = RateLimiter.create(config, new ManualClock(T0),
+                ScriptedBackend.throwing(new BackendException("connection refused")))) {
+            Request request = new Request().user("alice");
+            limiter.check(request.permits(2));
+            assertFalse(limiter.check(request.permits(1)).allowed(), "the api limit is spent");
+            assertEquals(2, limiter.peek(request).dimensionRemaining(0),
+                    "3 left to the user, less the peeked request's 1: the refused request took nothing");
+        }
+    }
+
+    @Test
+    void peekIsAnsweredLocallyAndChargesNothing() {
+        try (RateLimiter limiter = RateLimiter.create(fiveAMinute().build(), new ManualClock(T0),
+                ScriptedBackend.throwing(new BackendException("connection refused")))) {
+            Request alice = new Request().user("alice");
+            limiter.check(alice);
+            assertEquals(List.of("ALLOWED remaining=3", "ALLOWED remaining=3"),
+                    List.of(describe(limiter.peek(alice)), describe(limiter.peek(alice))));
+            assertEquals(3, limiter.stats().decidedLocally());
+        }
+    }
+
+    @Test
+    void resetForgetsTheLocalStoresKeysAndReportsTheBackendsFailure() {
+        FlakyBackend backend = new FlakyBackend();
+        try (RateLimiter limiter = RateLimiter.create(fiveAMinute().build(), new ManualClock(T0), backend)) {
+            backend.down = true;
+            Request alice = new Request().user("alice");
+            for (int i = 0; i < 5; i++) {
+                limiter.check(alice);
+            }
+            assertFalse(limiter.check(alice).allowed());
+            BackendException e = assertThrows(BackendException.class, () -> limiter.reset(alice));
+            assertEquals("connection refused", e.getMessage());
+            assertTrue(limiter.check(alice).allowed(), "the local store forgot alice");
         }
     }
 

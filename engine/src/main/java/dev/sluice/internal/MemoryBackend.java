@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * are computed once, here; a key space this backend was not configured with has its seed computed per entry.
  *
  * <p>An entry that costs more than its count ({@link Batch#permits()} above {@link Batch#count(int)}) never
- * reaches the store: it blocks for its window, as the SPI says.
+ * reaches the store: it blocks for its window, as the SPI says. A check charges with
+ * {@link KeyedStore#acquire(StoreBatch, long)}, or with {@link KeyedStore#acquireAll} when it is all or nothing;
+ * a peek answers with {@link KeyedStore#peek(StoreBatch, long)} and a reset forgets with
+ * {@link KeyedStore#reset(StoreBatch, long)}.
  *
  * <p>A new key that finds the table at {@code memory_max_keys} live keys, once expired keys around it have
  * been reclaimed, is refused: the dimension blocks with {@code Retry-After} of {@link #TABLE_FULL_RETRY_NANOS}
@@ -116,10 +119,6 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public void evaluate(Batch batch) {
-        if (batch.operation() != Operation.CHECK || batch.allOrNothing()) {
-            throw new UnsupportedOperationException("the embedded store answers " + batch.operation()
-                    + (batch.allOrNothing() ? " (all or nothing)" : "") + " once the store's own operations exist");
-        }
         Scratch scratch = batch.attachment() instanceof Scratch s ? s : attach(batch);
         StoreBatch requests = scratch.requests.clear();
         int size = batch.size();
@@ -127,12 +126,16 @@ public final class MemoryBackend implements Backend {
             scratch.index = new int[Math.max(size, 2 * scratch.index.length)];
         }
         int[] index = scratch.index;
-        long permits = batch.permits();
+        Operation operation = batch.operation();
+        // A reset forgets every key, whatever the request would cost.
+        long permits = operation == Operation.RESET ? 1 : batch.permits();
+        boolean overCost = false;
         for (int i = 0; i < size; i++) {
             long count = batch.count(i);
             long windowSeconds = batch.windowSeconds(i);
             if (permits > count) {
                 index[i] = -1;
+                overCost = true;
                 continue;
             }
             long seed = seed(batch.keySpace(i), windowSeconds);
@@ -149,8 +152,67 @@ public final class MemoryBackend implements Backend {
                 index[i] = requests.add(hi, lo[0], permits, count, windowNanos);
             }
         }
-        store.acquire(requests, batch.monotonicNanos());
-        for (int i = 0; i < size; i++) {
+        long now = batch.monotonicNanos();
+        switch (operation) {
+            case CHECK -> {
+                if (batch.allOrNothing()) {
+                    checkAllOrNothing(batch, requests, index, overCost, now);
+                } else {
+                    store.acquire(requests, now);
+                    write(batch, requests, index);
+                }
+            }
+            case PEEK -> {
+                store.peek(requests, now);
+                write(batch, requests, index);
+            }
+            case RESET -> {
+                store.reset(requests, now);
+                for (int i = 0; i < size; i++) {
+                    batch.allow(i, batch.count(i), 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * Charges every entry or none ({@link KeyedStore#acquireAll}). A refused request is answered entry by entry
+     * as a peek answers it, after the store has given back what it charged, except that the entry the store
+     * refused keeps its refusal; an entry that costs more than its count refuses the request before the store
+     * is asked to charge anything.
+     */
+    private void checkAllOrNothing(Batch batch, StoreBatch requests, int[] index, boolean overCost, long now) {
+        int refused = overCost ? -1 : store.acquireAll(requests, now);
+        if (!overCost && refused < 0) {
+            write(batch, requests, index);
+            return;
+        }
+        AcquireStatus status = AcquireStatus.BLOCKED;
+        long resetAfter = 0;
+        long retryAfter = 0;
+        if (refused >= 0) {
+            AcquireResult result = requests.result(refused);
+            status = result.status();
+            resetAfter = result.resetAfterNanos();
+            retryAfter = result.retryAfterNanos();
+        }
+        store.peek(requests, now);
+        write(batch, requests, index);
+        for (int i = 0; refused >= 0 && i < batch.size(); i++) {
+            if (index[i] == refused) {
+                if (status == AcquireStatus.TABLE_FULL) {
+                    tableFull(now);
+                    batch.block(i, TABLE_FULL_RETRY_NANOS, TABLE_FULL_RETRY_NANOS);
+                } else {
+                    batch.block(i, resetAfter, retryAfter);
+                }
+            }
+        }
+    }
+
+    /** Writes each entry's outcome from its store result; an entry that costs more than its count blocks for its window. */
+    private void write(Batch batch, StoreBatch requests, int[] index) {
+        for (int i = 0; i < batch.size(); i++) {
             if (index[i] < 0) {
                 long windowNanos = batch.windowNanos(i);
                 batch.block(i, windowNanos, windowNanos);

@@ -105,6 +105,12 @@ public final class MemoryOptions {
                         + " s (7 days), the longest window the embedded store holds" + why);
             }
         }
+        if (context.algorithm().equals("sliding_window")
+                && limitCounts(context).size() > KeyedStore.MAX_SLIDING_WINDOW_LIMITS) {
+            settings.problem("algorithm", context.algorithm(), "the limits have " + limitCounts(context).size()
+                    + " distinct counts, and the embedded store keeps sliding-window logs of at most "
+                    + KeyedStore.MAX_SLIDING_WINDOW_LIMITS + "; use fewer distinct counts" + why);
+        }
         if (maxKeys > MAX_MAX_KEYS) {
             settings.problem("memory_max_keys", "must be at most " + MAX_MAX_KEYS
                     + " (2^30), the most keys the embedded store holds" + why);

@@ -1072,6 +1072,39 @@ public abstract class BackendConformanceKit {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
+    void concurrentAllOrNothingCallersLeaveExactlyTheAdmittedCharges(Algorithm algorithm) throws Exception {
+        assumeTrue(supports(Feature.ALL_OR_NOTHING) && supports(Feature.PEEK));
+        int threads = 8;
+        int perThread = 40;
+        try (Scenario s = scenario(config(algorithm).allOrNothing(true).byUser("100/m").byTool(tool("search"), "60/m"));
+                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            CountDownLatch start = new CountDownLatch(1);
+            long nowNanos = s.nanosAt(0);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    Decision d = new Decision();
+                    int admitted = 0;
+                    for (int j = 0; j < perThread; j++) {
+                        admitted += s.limiter.check(user("alice"), null, tool("search"), nowNanos, d) ? 1 : 0;
+                    }
+                    return admitted;
+                }));
+            }
+            start.countDown();
+            int admitted = 0;
+            for (Future<Integer> f : results) {
+                admitted += f.get();
+            }
+            assertEquals(60, admitted);
+            Decision left = s.peekAt(0, new Request().user(user("alice")));
+            assertEquals(39, left.remaining(), "the user was charged for the 60 admitted requests only (40 left, less 1)");
+        }
+    }
+
     // ---- Randomized comparison with the model -------------------------------------------------------------
 
     /**

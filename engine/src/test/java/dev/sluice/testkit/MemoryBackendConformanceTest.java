@@ -11,10 +11,4 @@ class MemoryBackendConformanceTest extends BackendConformanceKit {
     protected RateLimiter newLimiter(LimiterConfig config, Clock clock) {
         return RateLimiter.create(config, clock);
     }
-
-    /** Peek, reset and all-or-nothing wait for the store's own operations. */
-    @Override
-    protected boolean supports(Feature feature) {
-        return feature == Feature.PERMITS || feature == Feature.COMPOSITE_KEYS;
-    }
 }

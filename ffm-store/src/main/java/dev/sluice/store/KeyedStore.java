@@ -33,6 +33,8 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
     public static final long MIN_WINDOW_NANOS = StateWordLayout.MIN_WINDOW_NANOS;
     /** The most keys a store holds. */
     public static final long MAX_KEYS = SlotLayout.MAX_KEYS;
+    /** The most distinct limits the keys of one SLIDING_WINDOW_LOG store may have: each has rings of its own. */
+    public static final int MAX_SLIDING_WINDOW_LIMITS = RingLayout.MAX_SLABS;
 
     /**
      * How far a stored time may lie past what a live state can hold (now + window) and still be taken as
@@ -154,12 +156,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      */
     public final void acquire(StoreBatch batch, long nowNanos) {
         int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
-        }
-        if (closed) {
-            throw closedException(null);
-        }
+        checkOpenFor(batch);
         try {
             reclaimer.pace(nowNanos);
             if (size > 1) {
@@ -201,12 +198,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      */
     public final int acquireAll(StoreBatch batch, long nowNanos) {
         int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
-        }
-        if (closed) {
-            throw closedException(null);
-        }
+        checkOpenFor(batch);
         try {
             reclaimer.pace(nowNanos);
             long[] words = batch.charged;
@@ -291,12 +283,7 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
      */
     public final void peek(StoreBatch batch, long nowNanos) {
         int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
-        }
-        if (closed) {
-            throw closedException(null);
-        }
+        checkOpenFor(batch);
         try {
             for (int i = 0; i < size; i++) {
                 inspect(batch.hi[i], batch.lo[i], batch.permits[i], batch.limits[i], batch.windows[i], nowNanos, batch.results[i]);
@@ -489,6 +476,16 @@ public abstract sealed class KeyedStore implements AutoCloseable permits FixedWi
         if (limit < 1 | limit > StateWordLayout.MAX_LIMIT | windowNanos < StateWordLayout.MIN_WINDOW_NANOS
                 | windowNanos > StateWordLayout.MAX_WINDOW_NANOS | permits < 1 | permits > limit) {
             throw invalidArgument(permits, limit, windowNanos);
+        }
+    }
+
+    /** Checks every request of a batch, then that the store is open: a bad batch is refused before any work. */
+    private void checkOpenFor(StoreBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            checkArguments(batch.permits[i], batch.limits[i], batch.windows[i]);
+        }
+        if (closed) {
+            throw closedException(null);
         }
     }
 
