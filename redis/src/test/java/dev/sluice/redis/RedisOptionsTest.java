@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.Algorithm;
 import dev.sluice.FailMode;
+import dev.sluice.Limit;
 import dev.sluice.LimiterConfig;
 import dev.sluice.Mode;
 import dev.sluice.Rate;
@@ -56,6 +57,8 @@ class RedisOptionsTest {
         settings.put("by_user", "60/m");
         settings.put("by_tenant", "600/m");
         settings.put("by_tool", Map.of("search", "10/s"));
+        settings.put("limits", List.of(Map.of("name", "api", "key", List.of("tenant", "api_key"), "rates", "10/s")));
+        settings.put("all_or_nothing", true);
         settings.put("algorithm", "token_bucket");
         settings.put("backend", "redis");
         settings.put("redis_url", "redis://localhost:6379");
@@ -75,6 +78,7 @@ class RedisOptionsTest {
         assertEquals(Set.copyOf(LimiterConfig.knownKeys()), settings.keySet(), "every known key is exercised");
 
         LimiterConfig built = LimiterConfig.builder().byUser("60/m").byTenant("600/m").byTool("search", "10/s")
+                .limit(Limit.named("api").key("tenant", "api_key").rates("10/s")).allOrNothing(true)
                 .algorithm(Algorithm.TOKEN_BUCKET).backend("redis").redisUrl("redis://localhost:6379")
                 .redisKeyPrefix("gw").failMode(FailMode.LOCAL).redisFallback(true).mode(Mode.PERMISSIVE).maxCount(5_000)
                 .memoryMaxKeyBytes(96).memoryBudgetBytes(1L << 30)
