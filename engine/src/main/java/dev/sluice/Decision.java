@@ -41,6 +41,10 @@ public final class Decision {
     private Outcome status = Outcome.UNLIMITED;
     private boolean enforced = true;
     private int reported = -1;
+    /** The stats tally this decision counts its checks in, once it has made {@link LimitCounters#TALLY_AFTER}. */
+    LimitCounters.Tally tally;
+    /** Checks counted before the tally: a decision used once or twice never gets one. */
+    int untallied;
 
     /** Creates an empty decision, to be filled by {@link RateLimiter#check(String, String, String, Decision)}. */
     public Decision() {

@@ -57,6 +57,7 @@ public final class RateLimiter implements AutoCloseable {
     private final LongAdder failedOpen = new LongAdder();
     private final LongAdder failedClosed = new LongAdder();
     private final LongAdder decidedLocally = new LongAdder();
+    private final LimitCounters counters;
     private final FailureLog failureLog = new FailureLog(RateLimiter.class.getName());
     /** Guards the creation and closing of {@link #fallback}; taken only on the failure path. */
     private final Object fallbackLock = new Object();
@@ -70,6 +71,7 @@ public final class RateLimiter implements AutoCloseable {
         this.epochOffsetNanos = clock.epochOffsetNanos();
         this.backend = backend;
         this.plan = new LimitPlan(config.limits());
+        this.counters = new LimitCounters(config.limits());
         this.allOrNothing = config.allOrNothing();
         this.enforce = config.mode() == Mode.ENFORCE;
         this.disabled = config.mode() == Mode.DISABLED;
@@ -344,17 +346,22 @@ public final class RateLimiter implements AutoCloseable {
         return decided;
     }
 
+    /** {@return the per-limit counters, for tests in this package} */
+    LimitCounters countersForTest() {
+        return counters;
+    }
+
     /** {@return the configuration this limiter runs} */
     public LimiterConfig config() {
         return config;
     }
 
-    /** {@return a snapshot of failure counters and the backend's counters} */
+    /** {@return a snapshot of each limit's counts, the failure counters and the backend's counters} */
     public LimiterStats stats() {
         long open = failedOpen.sum();
         long shut = failedClosed.sum();
         long local = decidedLocally.sum();
-        return new LimiterStats(open + shut + local, open, shut, local, backend.stats());
+        return new LimiterStats(counters.snapshot(), open + shut + local, open, shut, local, backend.stats());
     }
 
     /**
@@ -419,7 +426,12 @@ public final class RateLimiter implements AutoCloseable {
     private void complete(Decision d) {
         if (!d.aggregate(enforce)) {
             recover(d, null);
-        } else if (!d.allowed()) {
+            return;
+        }
+        if (d.batch.operation() == Operation.CHECK) {
+            counters.answered(d);
+        }
+        if (!d.allowed()) {
             Events.refused(d.batch);
         }
     }
@@ -462,6 +474,9 @@ public final class RateLimiter implements AutoCloseable {
             return;
         }
         decidedLocally.increment();
+        if (d.batch.operation() == Operation.CHECK) {
+            counters.failed(d);
+        }
         failureLog.failed(cause, FailMode.LOCAL);
         Events.backendFailure(config.backend(), FailMode.LOCAL.configName(), cause);
         if (!d.allowed()) {
@@ -488,6 +503,9 @@ public final class RateLimiter implements AutoCloseable {
     }
 
     private void fail(Decision d, Throwable cause, FailMode failMode) {
+        if (d.batch.operation() == Operation.CHECK) {
+            counters.failed(d);
+        }
         if (failMode == FailMode.CLOSED) {
             failedClosed.increment();
         } else {

@@ -12,6 +12,7 @@ import dev.sluice.Decision;
 import dev.sluice.Dimension;
 import dev.sluice.FailMode;
 import dev.sluice.Limit;
+import dev.sluice.LimitStats;
 import dev.sluice.LimiterConfig;
 import dev.sluice.ManualClock;
 import dev.sluice.Mode;
@@ -1063,6 +1064,28 @@ public abstract class BackendConformanceKit {
 
     @ParameterizedTest
     @EnumSource(Algorithm.class)
+    void statsCountWhatEachLimitAnsweredOncePerCheck(Algorithm algorithm) {
+        assumeTrue(supports(Feature.PEEK) && supports(Feature.RESET));
+        try (Scenario s = scenario(config(algorithm).byUser("2/m").byTenant("3/m").byTool(tool("search"), "1/m")
+                .limit(Limit.named("api").key("api_key").rates("5/s", "10/m")))) {
+            Request r = new Request();
+            s.at(0, r.clear().user(user("alice")).tenant(tenant("acme")).tool(tool("search"))
+                    .attribute("api_key", value("k1")));
+            s.at(0, r.clear().user(user("bob")).tenant(tenant("acme")).tool(tool("search")));
+            s.at(0, r.clear().user(user("alice")).tenant(tenant("acme")).attribute("api_key", value("k1")));
+            s.peekAt(0, r.clear().user(user("alice")).tenant(tenant("acme")));
+            s.resetAt(0, r.clear().user(user("bob")));
+            assertFalse(s.at(0, r.clear().user(user("alice")).tenant(tenant("acme"))).allowed());
+            s.at(0, r.clear().user(user("carol")).tool(" " + tool("SEARCH")));
+            assertEquals(Map.of("user", new LimitStats(4, 1, 0), "tenant", new LimitStats(3, 1, 0),
+                    "tool", new LimitStats(1, 2, 0), "api", new LimitStats(2, 0, 0)), s.limiter.stats().limits(),
+                    "peek and reset count nothing; a limit of two rates counts once per check");
+            assertEquals(List.of("user", "tenant", "tool", "api"), List.copyOf(s.limiter.stats().limits().keySet()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Algorithm.class)
     void resetOfKeysNeverSeenChangesNothing(Algorithm algorithm) {
         assumeTrue(supports(Feature.RESET));
         try (Scenario s = scenario(config(algorithm).byUser("2/m"))) {
@@ -1180,6 +1203,8 @@ public abstract class BackendConformanceKit {
                         + seed + ") algorithm=" + algorithm + " config:" + described + " step=" + at + " at +" + now
                         + " ms: check(" + quoted(u) + ", " + quoted(te) + ", " + quoted(to) + ")");
             }
+            assertEquals(model.stats().limits(), s.limiter.stats().limits(), () -> "seed=" + seed
+                    + " algorithm=" + algorithm + " config:" + described + ": each limit's counts");
         }
     }
 
@@ -1286,6 +1311,8 @@ public abstract class BackendConformanceKit {
                         + ") algorithm=" + algorithm + " config:" + described + " step=" + at + " at +" + now
                         + " ms: " + what + "(" + request + ")");
             }
+            assertEquals(model.stats().limits(), s.limiter.stats().limits(), () -> "seed=" + seed
+                    + " algorithm=" + algorithm + " config:" + described + ": each limit's counts");
         }
     }
 
