@@ -191,23 +191,7 @@ public final class Batch {
         if (keySpace == null || parts == keyFrom) {
             throw new IllegalStateException("an entry needs a key started with key() and at least one part()");
         }
-        int i = size;
-        if (i == keySpaces.length) {
-            grow();
-        }
-        if (keySpaces[i] != keySpace) {
-            keySpaces[i] = keySpace;
-        }
-        partFrom[i] = keyFrom;
-        partCounts[i] = parts - keyFrom;
-        counts[i] = count;
-        this.windowSeconds[i] = windowSeconds;
-        outcomes[i] = UNAVAILABLE;
-        remaining[i] = 0;
-        resetAfterNanos[i] = 0;
-        retryAfterNanos[i] = 0;
-        size = i + 1;
-        return i;
+        return append(count, windowSeconds);
     }
 
     /**
@@ -252,6 +236,12 @@ public final class Batch {
             this.keySpace = keySpace;
         }
         this.keyFrom = p;
+        return append(count, windowSeconds);
+    }
+
+    /** Writes the next entry: the key started last ({@code keyFrom} to {@code parts}), at one rate. */
+    @SuppressWarnings("ReferenceEquality") // identity is meant: the same reference need not be stored again
+    private int append(long count, long windowSeconds) {
         int i = size;
         if (i == keySpaces.length) {
             grow();
@@ -259,8 +249,8 @@ public final class Batch {
         if (keySpaces[i] != keySpace) {
             keySpaces[i] = keySpace;
         }
-        partFrom[i] = p;
-        partCounts[i] = 1;
+        partFrom[i] = keyFrom;
+        partCounts[i] = parts - keyFrom;
         counts[i] = count;
         this.windowSeconds[i] = windowSeconds;
         outcomes[i] = UNAVAILABLE;

@@ -801,10 +801,19 @@ public abstract class BackendConformanceKit {
     @ParameterizedTest
     @EnumSource(Algorithm.class)
     void concurrentCallersOnOneKeyAreAdmittedExactlyUpToTheLimit(Algorithm algorithm) throws Exception {
+        try (Scenario s = scenario(config(algorithm).byUser("100/m"))) {
+            assertEquals(100, admittedByConcurrentCallers(s, null));
+        }
+    }
+
+    /**
+     * Eight threads, started together, each checking alice (and {@code tool}, when not null) 40 times at scenario
+     * time 0 with a decision of its own. {@return how many of the 320 checks were admitted}
+     */
+    private int admittedByConcurrentCallers(Scenario s, String tool) throws Exception {
         int threads = 8;
         int perThread = 40;
-        try (Scenario s = scenario(config(algorithm).byUser("100/m"));
-                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             CountDownLatch start = new CountDownLatch(1);
             long nowNanos = s.nanosAt(0);
             List<Future<Integer>> results = new ArrayList<>();
@@ -814,7 +823,7 @@ public abstract class BackendConformanceKit {
                     Decision d = new Decision();
                     int admitted = 0;
                     for (int j = 0; j < perThread; j++) {
-                        admitted += s.limiter.check(user("alice"), null, null, nowNanos, d) ? 1 : 0;
+                        admitted += s.limiter.check(user("alice"), null, tool, nowNanos, d) ? 1 : 0;
                     }
                     return admitted;
                 }));
@@ -824,7 +833,7 @@ public abstract class BackendConformanceKit {
             for (Future<Integer> f : results) {
                 admitted += f.get();
             }
-            assertEquals(100, admitted);
+            return admitted;
         }
     }
 
@@ -1099,30 +1108,8 @@ public abstract class BackendConformanceKit {
     @EnumSource(Algorithm.class)
     void concurrentAllOrNothingCallersLeaveExactlyTheAdmittedCharges(Algorithm algorithm) throws Exception {
         assumeTrue(supports(Feature.ALL_OR_NOTHING) && supports(Feature.PEEK));
-        int threads = 8;
-        int perThread = 40;
-        try (Scenario s = scenario(config(algorithm).allOrNothing(true).byUser("100/m").byTool(tool("search"), "60/m"));
-                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            CountDownLatch start = new CountDownLatch(1);
-            long nowNanos = s.nanosAt(0);
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    Decision d = new Decision();
-                    int admitted = 0;
-                    for (int j = 0; j < perThread; j++) {
-                        admitted += s.limiter.check(user("alice"), null, tool("search"), nowNanos, d) ? 1 : 0;
-                    }
-                    return admitted;
-                }));
-            }
-            start.countDown();
-            int admitted = 0;
-            for (Future<Integer> f : results) {
-                admitted += f.get();
-            }
-            assertEquals(60, admitted);
+        try (Scenario s = scenario(config(algorithm).allOrNothing(true).byUser("100/m").byTool(tool("search"), "60/m"))) {
+            assertEquals(60, admittedByConcurrentCallers(s, tool("search")));
             Decision left = s.peekAt(0, new Request().user(user("alice")));
             assertEquals(39, left.remaining(), "the user was charged for the 60 admitted requests only (40 left, less 1)");
         }
