@@ -45,6 +45,11 @@ public final class Decision {
     LimitCounters.Tally tally;
     /** Checks counted before the tally: a decision used once or twice never gets one. */
     int untallied;
+    /**
+     * The limits the last check had entries for, as bits in the order of the configuration's limits (bit k for the
+     * k-th, the first 64 only); set by {@link LimitPlan#fill}.
+     */
+    long limitsPresent;
 
     /** Creates an empty decision, to be filled by {@link RateLimiter#check(String, String, String, Decision)}. */
     public Decision() {

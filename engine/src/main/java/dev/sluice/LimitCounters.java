@@ -19,9 +19,12 @@ import java.util.Set;
  * <p>Two kinds of counter, so that counting costs the request path no shared write:
  * <ul>
  *   <li><b>A tally per decision.</b> A {@link Decision} the caller reuses (the allocation-free forms of
- *       {@code check}) gets, from its {@value #TALLY_AFTER}th check on, a tally of its own: one count per limit
- *       and kind, written only by the decision's owner, with a plain increment and a release store, no atomic
- *       instruction. The tally is registered here, weakly reachable through its decision: when the decision is
+ *       {@code check}) gets, from its {@value #TALLY_AFTER}th check on, a tally of its own, written only by the
+ *       decision's owner, with a plain increment and a release store, no atomic instruction. A check that every
+ *       limit allowed is one increment: the count of checks that had the same limits
+ *       ({@link Decision#limitsPresent}), one of {@value #SETS} such sets a tally keeps. Any other check (one
+ *       that some limit refused, a fifth set, a configuration of more than 64 limits) adds to a count per limit
+ *       and kind. The tally is registered here, weakly reachable through its decision: when the decision is
  *       collected, the next registration or snapshot folds its counts into the stripes and forgets it, so a
  *       caller that drops decisions loses no count and leaks no tally.</li>
  *   <li><b>Striped counts</b> for every other check: a decision's first checks, the decisions the forms that
@@ -33,9 +36,9 @@ import java.util.Set;
  * A snapshot sums the stripes and the live tallies. A check counts once per limit that had entries in it,
  * however many rates the limit has; a count is in every snapshot taken after its check returned.
  *
- * <p>Which limit an entry belongs to is read from the batch: an entry's key space is its limit's name, the same
- * {@code String} instance as the configuration's, and entries come in the configuration's order, so one forward
- * scan over the names finds them all by reference.
+ * <p>A check that is not counted by its set of limits has its entries read: an entry's key space is its limit's
+ * name, the same {@code String} instance as the configuration's, and entries come in the configuration's order,
+ * so one forward scan over the names finds them all by reference.
  */
 final class LimitCounters {
     /** The counts of one limit, in this order. */
@@ -45,6 +48,8 @@ final class LimitCounters {
     private static final int COUNTS = 3;
     /** Checks a decision counts in the stripes before it gets a tally: one-shot decisions never register. */
     static final int TALLY_AFTER = 16;
+    /** The sets of limits a tally counts allowed checks by; a request's set changes only with its attributes. */
+    static final int SETS = 4;
 
     /** Longs per 64-byte cache line; stripes start on a line of their own, the first after a line of padding. */
     private static final int LINE = 8;
@@ -52,6 +57,8 @@ final class LimitCounters {
     private static final VarHandle CELLS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final String[] names;
+    /** Whether every limit has a bit in {@link Decision#limitsPresent}: at most 64 limits. */
+    private final boolean bySet;
     private final int stride;
     private final int stripeMask;
     private final long[] cells;
@@ -59,10 +66,18 @@ final class LimitCounters {
     private final Set<Tally> tallies = new HashSet<>();
     private final ReferenceQueue<Decision> collected = new ReferenceQueue<>();
 
-    /** One decision's counts for this limiter, written by the decision's owner only. */
+    /**
+     * One decision's counts for this limiter, written by the decision's owner only: with a plain read of its own
+     * last write and a release store, which a snapshot reads with an acquire load.
+     */
     static final class Tally extends WeakReference<Decision> {
         final LimitCounters owner;
+        /** Per limit and kind. */
         final long[] counts;
+        /** Sets of limits, as {@link Decision#limitsPresent}; a set is written once, before its count leaves 0. */
+        final long[] sets = new long[SETS];
+        /** How many checks that every limit of the set at the same index allowed. */
+        final long[] allowedBySet = new long[SETS];
 
         Tally(Decision decision, LimitCounters owner, ReferenceQueue<Decision> queue) {
             super(decision, queue);
@@ -71,8 +86,39 @@ final class LimitCounters {
         }
 
         void add(int index) {
-            // One writer: a plain read of its own last write, and a release store that a snapshot reads.
             CELLS.setRelease(counts, index, counts[index] + 1);
+        }
+
+        /** Counts a check that every limit of {@code present} allowed; false when this tally has no room for it. */
+        boolean allowed(long present) {
+            long[] sets = this.sets;
+            for (int s = 0; s < SETS; s++) {
+                long set = sets[s];
+                if (set == present) {
+                    CELLS.setRelease(allowedBySet, s, allowedBySet[s] + 1);
+                    return true;
+                }
+                if (set == 0) {
+                    // Claimed by the release store of its first count, after which a snapshot reads the set.
+                    sets[s] = present;
+                    CELLS.setRelease(allowedBySet, s, 1L);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Adds this tally's counts to {@code sums}, counts per limit and kind. */
+        void addTo(long[] sums) {
+            for (int c = 0; c < sums.length; c++) {
+                sums[c] += (long) CELLS.getAcquire(counts, c);
+            }
+            for (int s = 0; s < SETS; s++) {
+                long n = (long) CELLS.getAcquire(allowedBySet, s);
+                for (long bits = n == 0 ? 0 : sets[s]; bits != 0; bits &= bits - 1) {
+                    sums[COUNTS * Long.numberOfTrailingZeros(bits) + ALLOWED] += n;
+                }
+            }
         }
     }
 
@@ -84,6 +130,7 @@ final class LimitCounters {
         for (int k = 0; k < names.length; k++) {
             names[k] = limits.get(k).name();
         }
+        this.bySet = names.length <= Long.SIZE;
         this.stride = Math.max(LINE, (COUNTS * names.length + LINE - 1) / LINE * LINE);
         // Four stripes per core, a power of two: threads on different cores rarely share one.
         int wanted = 4 * Runtime.getRuntime().availableProcessors();
@@ -95,8 +142,22 @@ final class LimitCounters {
     /** Adds a check that the backend answered: per limit, refused when any of its entries was blocked. */
     @SuppressWarnings("ReferenceEquality") // the batch carries the configuration's own name instances
     void answered(Decision d) {
-        Batch batch = d.batch;
         Tally tally = tally(d);
+        if (bySet && d.status() == Outcome.ALLOWED) {
+            // Every entry was allowed: each limit the request had allowed it.
+            long present = d.limitsPresent;
+            if (tally == null) {
+                int base = stripeBase();
+                for (long bits = present; bits != 0; bits &= bits - 1) {
+                    CELLS.getAndAdd(cells, base + COUNTS * Long.numberOfTrailingZeros(bits) + ALLOWED, 1L);
+                }
+                return;
+            }
+            if (tally.allowed(present)) {
+                return;
+            }
+        }
+        Batch batch = d.batch;
         int base = tally == null ? stripeBase() : 0;
         int size = batch.size();
         int k = 0;
@@ -142,9 +203,7 @@ final class LimitCounters {
         synchronized (tallies) {
             foldCollected();
             for (Tally t : tallies) {
-                for (int c = 0; c < sums.length; c++) {
-                    sums[c] += (long) CELLS.getAcquire(t.counts, c);
-                }
+                t.addTo(sums);
             }
             int stripes = stripeMask + 1;
             for (int s = 0; s < stripes; s++) {
@@ -186,8 +245,10 @@ final class LimitCounters {
         for (Reference<? extends Decision> r; (r = collected.poll()) != null; ) {
             Tally t = (Tally) r;
             if (tallies.remove(t)) {
-                for (int c = 0; c < t.counts.length; c++) {
-                    CELLS.getAndAdd(cells, LINE + c, (long) CELLS.getAcquire(t.counts, c));
+                long[] sums = new long[t.counts.length];
+                t.addTo(sums);
+                for (int c = 0; c < sums.length; c++) {
+                    CELLS.getAndAdd(cells, LINE + c, sums[c]);
                 }
             }
         }

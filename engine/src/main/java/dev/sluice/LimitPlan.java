@@ -18,6 +18,10 @@ import java.util.Map;
  * arrays, and every other takes the general path. The presets stay out of the loop on purpose: the JIT compiler
  * unrolls a loop, and a loop holding them grew too large to be compiled into its caller.
  *
+ * <p>{@code fill} also notes which limits the request had entries for, as a set of bits in the order of the
+ * configuration's limits ({@link Decision#limitsPresent}), for the per-limit counters: a check that every limit
+ * allowed is then counted without reading its entries again. A limit past the 64th has no bit.
+ *
  * <p>Immutable and thread-safe; {@code fill} allocates nothing once the decision's scratch has grown.
  */
 final class LimitPlan {
@@ -35,9 +39,11 @@ final class LimitPlan {
 
     /** The presets: each is on when its name is set. */
     private final String userName;
+    private final long userBit;
     private final long userCount;
     private final long userWindowSeconds;
     private final String tenantName;
+    private final long tenantBit;
     private final long tenantCount;
     private final long tenantWindowSeconds;
     private final Compiled tools;
@@ -49,11 +55,14 @@ final class LimitPlan {
     private final String[] firstAttributes;
     private final long[] counts;
     private final long[] windowSeconds;
+    private final long[] bits;
     private final boolean customUsesUser;
 
     /** One limit, compiled. */
     private static final class Compiled {
         final String name;
+        /** This limit's bit in {@link Decision#limitsPresent}: its place among the configuration's limits. */
+        final long bit;
         final String[] key;
         final int[] slots;
         final Rate[] rates;
@@ -63,8 +72,9 @@ final class LimitPlan {
         /** The tool preset's shape, one attribute {@code tool}, overrides of one rate and none of its own: by name. */
         final Map<String, Rate> toolRates;
 
-        Compiled(Limit limit) {
+        Compiled(Limit limit, int index) {
             this.name = limit.name();
+            this.bit = index < Long.SIZE ? 1L << index : 0;
             this.key = limit.key().toArray(new String[0]);
             this.slots = new int[key.length];
             for (int j = 0; j < key.length; j++) {
@@ -133,8 +143,8 @@ final class LimitPlan {
         Compiled user = null;
         Compiled tenant = null;
         Compiled tool = null;
-        for (Limit limit : all) {
-            Compiled c = new Compiled(limit);
+        for (int index = 0; index < all.size(); index++) {
+            Compiled c = new Compiled(all.get(index), index);
             // A custom limit never takes a preset's name: the configuration refuses it.
             if (c.name.equals(Attributes.USER) && c.shape() == ONE_USER) {
                 user = c;
@@ -147,9 +157,11 @@ final class LimitPlan {
             }
         }
         this.userName = user == null ? null : user.name;
+        this.userBit = user == null ? 0 : user.bit;
         this.userCount = user == null ? 0 : user.rates[0].count();
         this.userWindowSeconds = user == null ? 0 : user.rates[0].windowSeconds();
         this.tenantName = tenant == null ? null : tenant.name;
+        this.tenantBit = tenant == null ? 0 : tenant.bit;
         this.tenantCount = tenant == null ? 0 : tenant.rates[0].count();
         this.tenantWindowSeconds = tenant == null ? 0 : tenant.rates[0].windowSeconds();
         this.tools = tool;
@@ -160,12 +172,14 @@ final class LimitPlan {
         this.firstAttributes = new String[n];
         this.counts = new long[n];
         this.windowSeconds = new long[n];
+        this.bits = new long[n];
         boolean usesUser = false;
         for (int k = 0; k < n; k++) {
             Compiled c = custom.get(k);
             this.limits[k] = c;
             shapes[k] = c.shape();
             names[k] = c.name;
+            bits[k] = c.bit;
             firstAttributes[k] = c.key[0];
             if (c.rates.length > 0) {
                 counts[k] = c.rates[0].count();
@@ -180,7 +194,7 @@ final class LimitPlan {
 
     /**
      * Appends the entries of every limit that applies to the request to {@code d}'s batch, which the caller has
-     * begun.
+     * begun, and sets {@code d}'s {@link Decision#limitsPresent} to the limits that had entries.
      *
      * @param user the user as given
      * @param tenant the normalised tenant, or {@code null}
@@ -189,64 +203,74 @@ final class LimitPlan {
      */
     void fill(Decision d, String user, String tenant, String tool, Request request) {
         Batch batch = d.batch;
+        long present = 0;
         String normalisedUser = null;
         if (userName != null) {
             normalisedUser = RateLimiter.normaliseUser(user);
             batch.add(userName, Attributes.USER, normalisedUser, userCount, userWindowSeconds);
+            present = userBit;
         }
         if (tenantName != null && tenant != null) {
             batch.add(tenantName, Attributes.TENANT, tenant, tenantCount, tenantWindowSeconds);
+            present |= tenantBit;
         }
-        if (tools != null && tool != null) {
-            addTool(batch, tools, tool);
+        if (tools != null && tool != null && addTool(batch, tools, tool)) {
+            present |= tools.bit;
         }
         if (limits.length > 0) {
-            addCustom(d, normalisedUser == null && customUsesUser ? RateLimiter.normaliseUser(user) : normalisedUser,
-                    tenant, tool, request);
+            present |= addCustom(d, normalisedUser == null && customUsesUser ? RateLimiter.normaliseUser(user)
+                    : normalisedUser, tenant, tool, request);
         }
+        d.limitsPresent = present;
     }
 
-    /** The custom limits, in configuration order. */
-    private void addCustom(Decision d, String normalisedUser, String tenant, String tool, Request request) {
+    /** The custom limits, in configuration order; returns the bits of those that had entries. */
+    private long addCustom(Decision d, String normalisedUser, String tenant, String tool, Request request) {
         Batch batch = d.batch;
         int[] shapes = this.shapes;
+        long present = 0;
         for (int k = 0; k < shapes.length; k++) {
             int shape = shapes[k];
             if (shape == ONE_USER) {
                 batch.add(names[k], Attributes.USER, normalisedUser, counts[k], windowSeconds[k]);
+                present |= bits[k];
             } else if (shape == ONE_TENANT) {
                 if (tenant != null) {
                     batch.add(names[k], Attributes.TENANT, tenant, counts[k], windowSeconds[k]);
+                    present |= bits[k];
                 }
-            } else {
-                addOther(d, k, normalisedUser, tenant, tool, request);
+            } else if (addOther(d, k, normalisedUser, tenant, tool, request)) {
+                present |= bits[k];
             }
         }
+        return present;
     }
 
-    /** A limit of any shape but the commonest two. */
-    private void addOther(Decision d, int k, String normalisedUser, String tenant, String tool, Request request) {
-        switch (shapes[k]) {
+    /** A limit of any shape but the commonest two; returns true when it had entries. */
+    private boolean addOther(Decision d, int k, String normalisedUser, String tenant, String tool,
+            Request request) {
+        return switch (shapes[k]) {
             case ONE_OTHER -> {
                 String value = request == null ? null
                         : Attributes.normaliseOther(request.other(firstAttributes[k]));
                 if (value != null) {
                     d.batch.add(names[k], firstAttributes[k], value, counts[k], windowSeconds[k]);
                 }
+                yield value != null;
             }
             case TOOLS -> addTool(d.batch, limits[k], tool);
             default -> addGeneral(d, limits[k], normalisedUser, tenant, tool, request);
-        }
+        };
     }
 
     /**
      * The tool preset: the tool as given is looked up first, since a name found among the normalised names is
      * normalised already, and most requests name a configured tool exactly; only the rest are trimmed and
-     * lower-cased.
+     * lower-cased. Returns true when the tool has a rate, and so an entry.
      */
-    private static void addTool(Batch batch, Compiled limit, String tool) {
+    private static boolean addTool(Batch batch, Compiled limit, String tool) {
         if (tool == null) {
-            return;
+            return false;
         }
         String name = tool;
         Rate rate = limit.toolRates.get(name);
@@ -254,13 +278,18 @@ final class LimitPlan {
             name = Attributes.normaliseTool(tool);
             rate = name == null || name.equals(tool) ? null : limit.toolRates.get(name);
         }
-        if (rate != null) {
-            batch.add(limit.name, Attributes.TOOL, name, rate.count(), rate.windowSeconds());
+        if (rate == null) {
+            return false;
         }
+        batch.add(limit.name, Attributes.TOOL, name, rate.count(), rate.windowSeconds());
+        return true;
     }
 
-    /** Any other limit: every key attribute's value, the first matching override, then an entry per rate. */
-    private static void addGeneral(Decision d, Compiled limit, String normalisedUser, String tenant, String tool,
+    /**
+     * Any other limit: every key attribute's value, the first matching override, then an entry per rate. Returns
+     * true when it had entries: the request had every key attribute, and a rate applies.
+     */
+    private static boolean addGeneral(Decision d, Compiled limit, String normalisedUser, String tenant, String tool,
             Request request) {
         Rate[] rates = limit.rates;
         int overrideOrder = Integer.MAX_VALUE;
@@ -276,7 +305,7 @@ final class LimitPlan {
                 default -> request == null ? null : Attributes.normaliseOther(request.other(limit.key[j]));
             };
             if (value == null) {
-                return;
+                return false;
             }
             if (j == 0) {
                 first = value;
@@ -291,7 +320,7 @@ final class LimitPlan {
             }
         }
         if (rates.length == 0) {
-            return;
+            return false;
         }
         Batch batch = d.batch;
         if (n == 1) {
@@ -306,5 +335,6 @@ final class LimitPlan {
         for (int r = 1; r < rates.length; r++) {
             batch.rate(rates[r].count(), rates[r].windowSeconds());
         }
+        return true;
     }
 }

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.spi.BackendException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link RateLimiter#stats()}: what each limit allowed, refused and could not answer. */
 class LimitStatsTest {
@@ -108,6 +112,55 @@ class LimitStatsTest {
             }
             assertEquals(0, counters.liveTalliesForTest(), "every dropped decision's tally was folded");
             assertEquals(expected, limiter.stats().limits(), "after they were collected");
+        }
+    }
+
+    /**
+     * One reused decision, requests whose attributes vary at random, so that the set of limits a check has changes
+     * from check to check, past the sets a decision's tally keeps counts by; limits of one and of two rates, and a
+     * configuration of more limits than the 64 that have a bit. The expected counts are read from each decision's
+     * own dimensions: a limit that had a dimension in the check counts once, refused when any of its dimensions
+     * was blocked.
+     */
+    @ParameterizedTest(name = "{0} custom limits, seed {1}")
+    @CsvSource({"4, 11", "4, 12", "70, 13"})
+    void countsFollowTheLimitsEachCheckHadAsTheyChange(int customLimits, long seed) {
+        LimiterConfig.Builder builder = LimiterConfig.builder().byUser("30/m").byTenant("50/m")
+                .byTool("search", "20/m").byTool("fetch", "25/m");
+        for (int k = 0; k < customLimits; k++) {
+            // Two rates on every third limit; attributes a0..a5 are set at random per request.
+            Limit.Builder limit = Limit.named("c" + k).key("a" + k % 6);
+            builder.limit(k % 3 == 0 ? limit.rates((5 + k) + "/m", (40 + k) + "/h") : limit.rates((7 + k) + "/m"));
+        }
+        Map<String, long[]> expected = new LinkedHashMap<>();
+        try (RateLimiter limiter = RateLimiter.create(builder.build(), new ManualClock(T0))) {
+            limiter.stats().limits().keySet().forEach(name -> expected.put(name, new long[2]));
+            SplittableRandom random = new SplittableRandom(seed);
+            Request r = new Request();
+            Decision d = new Decision();
+            for (int c = 0; c < 3000; c++) {
+                r.clear().user("u" + random.nextInt(8));
+                if (random.nextBoolean()) {
+                    r.tenant("t" + random.nextInt(3));
+                }
+                int tool = random.nextInt(4);
+                r.tool(tool == 0 ? "search" : tool == 1 ? "fetch" : tool == 2 ? "other" : null);
+                for (int a = 0; a < 6; a++) {
+                    if (random.nextInt(3) == 0) {
+                        r.attribute("a" + a, "v" + random.nextInt(4));
+                    }
+                }
+                limiter.check(r, d);
+                Map<String, Boolean> refusedByLimit = new LinkedHashMap<>();
+                for (int i = 0; i < d.dimensionCount(); i++) {
+                    refusedByLimit.merge(d.limitName(i), !d.dimensionAllowed(i), Boolean::logicalOr);
+                }
+                refusedByLimit.forEach((name, refused) -> expected.get(name)[refused ? 1 : 0]++);
+            }
+            Map<String, LimitStats> want = new LinkedHashMap<>();
+            expected.forEach((name, counts) -> want.put(name, new LimitStats(counts[0], counts[1], 0)));
+            assertEquals(want, limiter.stats().limits(), "seed " + seed);
+            assertTrue(want.get("c0").refused() > 0 && want.get("c0").allowed() > 0, "seed " + seed + ": " + want);
         }
     }
 

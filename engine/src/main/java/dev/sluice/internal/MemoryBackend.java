@@ -278,10 +278,17 @@ public final class MemoryBackend implements Backend {
     }
 
     /** The seed of a key space's keys at one window: kept for the configuration's, computed for any other. */
+    @SuppressWarnings("ReferenceEquality") // identity first: the engine names entries with the configuration's strings
     private long seed(String keySpace, long windowSeconds) {
-        // The engine names entries with the configuration's own strings, which String.equals matches at once.
-        for (int k = 0; k < seedSpaces.length; k++) {
-            if (seedWindows[k] == windowSeconds && seedSpaces[k].equals(keySpace)) {
+        String[] spaces = seedSpaces;
+        for (int k = 0; k < spaces.length; k++) {
+            if (spaces[k] == keySpace && seedWindows[k] == windowSeconds) {
+                return seeds[k];
+            }
+        }
+        // Another backend's caller may name a configured key space with a string of its own.
+        for (int k = 0; k < spaces.length; k++) {
+            if (seedWindows[k] == windowSeconds && spaces[k].equals(keySpace)) {
                 return seeds[k];
             }
         }
