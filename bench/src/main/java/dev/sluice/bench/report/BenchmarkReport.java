@@ -493,9 +493,10 @@ public final class BenchmarkReport {
     private static final String METHOD = """
             ## Method
 
-            JMH %1$s benchmarks in `bench/src/main/java/dev/sluice/bench/jmh`, one fork each, and the keyspace sweep
-            of `sluice sweep`. Every implementation runs the same workload on the same identities in the same run,
-            behind one interface (`dev.sluice.bench.peers.KeyedLimiter`), chosen by the `impl` parameter:
+            JMH %1$s benchmarks in `bench/src/main/java/dev/sluice/bench/jmh`, with the forks and iterations given
+            under "This run", and the keyspace sweep of `sluice sweep`. Every implementation runs the same workload
+            on the same identities in the same run, behind one interface (`dev.sluice.bench.peers.KeyedLimiter`),
+            chosen by the `impl` parameter:
 
             | impl | what it is |
             |---|---|
@@ -547,7 +548,11 @@ public final class BenchmarkReport {
     static final String HOW_TO_READ = """
             ## How to read the tables
 
-            Each figure is the **median** of the measured iterations of one fork (range in the raw JSON). **net** is
+            Each figure is the **median** of the measured iterations of all its forks (range in the raw JSON). A fork
+            of Sluice's one-thread hot-key benchmarks settles at one of two speeds, the slower up to twice the
+            faster, apparently after how the JIT compiled it during warm-up; the reduced run therefore gives the
+            single-key and three-dimension tables three forks each, so that their medians are a typical fork's.
+            **net** is
             the figure less the `baseline` row's of the same table, in ns per request (for throughput tables, the
             threads' wall time per operation, 1,000 ÷ ops/µs, less the baseline's): the limiter's own cost, key
             building included; a net figure near 0 is within the noise of the two. **vs best peer**, on Sluice's
